@@ -1,0 +1,97 @@
+"""Wiring: builds the python-telegram-bot Application around the Conversation; start and stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, TypeHandler
+
+from bot.conversation import Conversation
+from bot.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.processor import PerUserUpdateProcessor, UpdateDone
+from bot.services import Services
+from flows.types import Text, t
+
+MAX_CONCURRENT_UPDATES = 512
+POLL_TIMEOUT = 10
+
+COMMANDS: tuple[tuple[str, Text], ...] = (
+    ("start", t("Start again")),
+    ("menu", t("Main menu")),
+    ("darurat", t("Emergency numbers")),
+    ("privasi", t("About privacy")),
+    ("bahasa", t("Change language")),
+)
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram pushes updates in webhook mode."""
+
+    url: str
+    secret: str
+    listen: str
+    port: int
+
+
+def build_application(
+    services: Services,
+    token: str,
+    *,
+    base_url: str,
+    base_file_url: str,
+    overall_rate: float = 30,
+    on_update_done: UpdateDone | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Builds the Application: rate limiter, per-person ordering, one handler for everything."""
+    conversation = Conversation(services)
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .rate_limiter(AIORateLimiter(overall_max_rate=overall_rate, max_retries=3))
+        .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done))
+        .connection_pool_size(128)
+        .build()
+    )
+    app.add_handler(TypeHandler(Update, conversation.on_update))
+    app.add_error_handler(conversation.on_error)
+    return app
+
+
+async def publish_commands(app: Application, catalogs: Catalogs) -> None:  # type: ignore[type-arg]
+    """Sets the command menu, in Indonesian by default and in English for English apps."""
+    for locale in SUPPORTED_LOCALES:
+        tr = catalogs.translator(locale)
+        commands = [BotCommand(name, tr.render(text)) for name, text in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if locale == "id" else locale)
+
+
+async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = None) -> None:  # type: ignore[type-arg]
+    """Initialises the bot, publishes its commands and starts receiving updates."""
+    await app.initialize()
+    await publish_commands(app, catalogs)
+    await app.start()
+    assert app.updater is not None
+    if webhook is None:
+        await app.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+    else:
+        await app.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path="telegram",
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+async def stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Stops receiving updates, lets running handlers finish, and shuts down."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()

@@ -1,0 +1,111 @@
+"""The command line: `python -m bot run | demo | init`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+from storage.crypto import KeyProblem, create_key_file
+
+from bot import app as telegram_app
+from bot.config import Settings, load_settings
+from bot.logs import setup_logging
+from bot.services import open_services
+
+
+class ConfigProblem(Exception):
+    """The configuration cannot work; the message says what to change."""
+
+
+async def _wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_bot(settings: Settings) -> None:
+    """Runs the bot against Telegram (or the configured Bot API server) until stopped."""
+    assert settings.token is not None
+    webhook = None
+    if settings.webhook_url:
+        if not settings.webhook_secret:
+            raise ConfigProblem("JEMBATAN_WEBHOOK_URL needs JEMBATAN_WEBHOOK_SECRET as well.")
+        webhook = telegram_app.Webhook(
+            settings.webhook_url,
+            settings.webhook_secret,
+            settings.webhook_listen,
+            settings.webhook_port,
+        )
+    services = await open_services(settings)
+    try:
+        app = telegram_app.build_application(
+            services,
+            settings.token,
+            base_url=settings.api_base_url,
+            base_file_url=settings.api_file_url,
+            overall_rate=settings.overall_rate,
+        )
+        await telegram_app.start(app, services.catalogs, webhook)
+        print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
+        try:
+            await _wait_for_signal()
+        finally:
+            await telegram_app.stop(app)
+    finally:
+        await services.close()
+
+
+async def init(settings: Settings) -> None:
+    """Creates the data directory, the encryption key file and the database."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.key:
+        print("Using the key from JEMBATAN_KEY.")
+    elif settings.key_file.exists():
+        print(f"Key file already exists: {settings.key_file} (kept as it is).")
+    else:
+        create_key_file(settings.key_file)
+        print(f"Created the encryption key: {settings.key_file} (readable by this user only).")
+        print("Back it up somewhere safe: without it the stored data cannot be read.")
+    services = await open_services(settings)
+    await services.close()
+    print(f"Database ready: {settings.database}")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Builds the argument parser."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="Jembatan Telegram bot")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the offline demo when no TELEGRAM_BOT_TOKEN is set)")
+    sub.add_parser("demo", help="chat with the bot in this terminal, against a local simulator")
+    sub.add_parser("init", help="create the encryption key and the database")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    setup_logging(settings.log_level, secrets=[settings.token or ""])
+    command = args.command or "run"
+    try:
+        if command == "init":
+            asyncio.run(init(settings))
+        elif command == "demo" or (command == "run" and not settings.token):
+            from bot.demo import run_demo
+
+            if command == "run":
+                print("No TELEGRAM_BOT_TOKEN set: starting the offline demo.", file=sys.stderr)
+            asyncio.run(run_demo(settings))
+        else:
+            asyncio.run(run_bot(settings))
+    except (KeyProblem, ConfigProblem) as problem:
+        print(f"Jembatan cannot start: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

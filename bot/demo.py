@@ -1,0 +1,134 @@
+"""The offline demo: simulator and bot in one process, a person chatting in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+
+from storage.crypto import create_key_file
+
+from bot import app as telegram_app
+from bot.config import Settings
+from bot.services import open_services
+from bot.simulator import BotApiSimulator, ChatMessage, SimUser
+
+DEMO_TOKEN = "100000001:offline-demo-token"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api-spec.json"
+HELP = """Offline demo: you are a person chatting with Jembatan on a simulated phone.
+Type a message and press Enter; type a number to press that button.
+Try /start. Other things to send: :sticker :photo :voice :location :contact. Quit with :q.
+"""
+
+
+@dataclass
+class ChatPrinter:
+    """Prints the chat as her phone shows it: new and changed bot messages, buttons numbered."""
+
+    out: TextIO
+    seen: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    numbered: list[tuple[str, ChatMessage]] = field(default_factory=list)
+
+    def show(self, user: SimUser) -> None:
+        """Prints what changed since the last call."""
+        for message in user.bot_messages:
+            labels = tuple(b.text for row in message.inline_keyboard for b in row)
+            state = (message.text or f"[{message.kind}]", labels)
+            if self.seen.get(message.message_id) == state:
+                continue
+            edited = " (edited)" if message.message_id in self.seen else ""
+            self.seen[message.message_id] = state
+            self.out.write(f"\n  ┌ Jembatan{edited}\n")
+            for line in state[0].splitlines() or [""]:
+                self.out.write(f"  │ {line}\n")
+            self.out.write("  └\n")
+        self.numbered = []
+        latest = next((m for m in reversed(user.bot_messages) if m.inline_keyboard), None)
+        if latest is not None:
+            for row in latest.inline_keyboard:
+                cells = []
+                for button in row:
+                    self.numbered.append((button.text, latest))
+                    cells.append(f"[{len(self.numbered)}] {button.text}")
+                self.out.write("    " + "   ".join(cells) + "\n")
+        self.out.flush()
+
+
+async def _act(user: SimUser, line: str, printer: ChatPrinter) -> None:
+    if line.isdigit() and 1 <= int(line) <= len(printer.numbered):
+        label, message = printer.numbered[int(line) - 1]
+        await user.press(label, message=message)
+    elif line == ":sticker":
+        await user.send_sticker()
+    elif line == ":photo":
+        await user.send_photo()
+    elif line == ":voice":
+        await user.send_voice()
+    elif line == ":location":
+        await user.send_location(lat=-10.17, lon=123.6)
+    elif line == ":contact":
+        await user.send_contact(phone_number="+6281234567890", own=True)
+    else:
+        await user.send(line)
+
+
+async def chat(user: SimUser, source: TextIO, out: TextIO) -> None:
+    """Reads lines (typed or piped) and acts on them until end of input or :q."""
+    printer = ChatPrinter(out)
+    echo = not source.isatty()
+    out.write(HELP)
+    while True:
+        if not echo:
+            out.write("> ")
+            out.flush()
+        line = await asyncio.to_thread(source.readline)
+        if not line:
+            break
+        line = line.strip()
+        if echo and line:
+            out.write(f"\n> {line}\n")
+        if line in (":q", ":quit"):
+            break
+        if line:
+            await _act(user, line, printer)
+            printer.show(user)
+
+
+async def run_demo(
+    settings: Settings, source: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
+    """Starts the simulator and the bot with a throw-away database, then chats in the terminal."""
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="jembatan-demo-") as tmp:
+        data = Path(tmp)
+        demo = replace(
+            settings,
+            data_dir=data,
+            database=data / "demo.sqlite3",
+            key_file=create_key_file(data / "demo.key"),
+            key=None,
+        )
+        spec = SPEC_PATH if SPEC_PATH.is_file() else None
+        async with BotApiSimulator(token=DEMO_TOKEN, spec_path=spec) as sim:
+            sim.expect_processed_signal = True
+            services = await open_services(demo)
+            try:
+                application = telegram_app.build_application(
+                    services,
+                    DEMO_TOKEN,
+                    base_url=sim.base_url,
+                    base_file_url=sim.base_file_url,
+                    on_update_done=sim.on_processed,
+                )
+                await telegram_app.start(application, services.catalogs)
+                try:
+                    await chat(sim.user(first_name="Kak", language_code="id"), source, out)
+                finally:
+                    await telegram_app.stop(application)
+            finally:
+                await services.close()
+        out.write("\nDemo ended; its data was thrown away.\n")

@@ -1,0 +1,100 @@
+"""Gettext catalogs and per-person rendering of flow texts (locale and time zone per update)."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from flows.types import Localized, Moment, Param, Part, Plain, Text
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+DEFAULT_LOCALE = "id"
+SUPPORTED_LOCALES = ("id", "en")
+BABEL_LOCALES = {"id": "id_ID", "en": "en"}
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
+def placeholders(text: str) -> set[str]:
+    """Returns the names of the {placeholders} in a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _compile(po_path: Path, locale: str) -> gettext.GNUTranslations:
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """The loaded translations of every supported locale."""
+
+    translations: dict[str, gettext.NullTranslations]
+
+    @classmethod
+    def load(cls, directory: Path = LOCALES_DIR) -> Catalogs:
+        """Reads the .po catalogs (compiled in memory, so they are never stale)."""
+        loaded: dict[str, gettext.NullTranslations] = {}
+        for locale in SUPPORTED_LOCALES:
+            po_path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+            loaded[locale] = _compile(po_path, locale)
+        return cls(loaded)
+
+    def translator(self, locale: str, timezone: str | None = None) -> Translator:
+        """Returns a translator for one person: her locale and her region's time zone."""
+        if locale not in self.translations:
+            locale = DEFAULT_LOCALE
+        return Translator(self.translations[locale], locale, ZoneInfo(timezone or DEFAULT_TIMEZONE))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Turns flow texts into strings in one locale and one time zone."""
+
+    translations: gettext.NullTranslations
+    locale: str
+    tz: ZoneInfo
+
+    def gettext(self, msgid: str) -> str:
+        """Translates a msgid (the msgid itself if it has no translation)."""
+        return self.translations.gettext(msgid)
+
+    def render(self, part: Part) -> str:
+        """Renders a text part with its placeholders filled in."""
+        if isinstance(part, Plain):
+            return part.value
+        if isinstance(part, Localized):
+            return part.get(self.locale, DEFAULT_LOCALE)
+        template = self.gettext(part.msgid)
+        values = {name: self.value(value) for name, value in part.params}
+        return template.format(**values)
+
+    def value(self, value: Param) -> str:
+        """Formats one placeholder value for this locale and time zone."""
+        babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
+        if isinstance(value, Moment):
+            if value.style == "time":
+                return format_time(value.at, "short", tzinfo=self.tz, locale=babel_locale)
+            if value.style == "date":
+                return format_date(value.at.astimezone(self.tz), "long", locale=babel_locale)
+            return format_datetime(value.at, "medium", tzinfo=self.tz, locale=babel_locale)
+        if isinstance(value, datetime):
+            return format_datetime(value, "medium", tzinfo=self.tz, locale=babel_locale)
+        if isinstance(value, date):
+            return format_date(value, "long", locale=babel_locale)
+        if isinstance(value, Text | Plain | Localized):
+            return self.render(value)
+        return str(value)

@@ -1,0 +1,299 @@
+"""The flow engine: one pure step from (session, input) to (session, effects)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows import (
+    emergency,
+    going_home,
+    health,
+    intake,
+    menu,
+    my_referrals,
+    region,
+    training,
+    welcome,
+)
+from flows.keywords import Intent, is_danger, route
+from flows.node import Context, Node, Step, goto
+from flows.texts import not_understood
+from flows.types import (
+    AnswerButton,
+    Bubble,
+    ButtonIn,
+    CancelReferral,
+    CommandIn,
+    ContactIn,
+    CreateReferral,
+    EditScreen,
+    Effect,
+    FollowUpDue,
+    Input,
+    MediaIn,
+    Outcome,
+    ReferralView,
+    Screen,
+    SendScreen,
+    Session,
+    TextIn,
+    bubble,
+    t,
+)
+
+MAX_TEXT_LENGTH = 500
+
+NODES: dict[str, Node] = {
+    "welcome": Node(welcome.view, welcome.on_button),
+    "region_province": region.PROVINCE,
+    "region_regency": region.REGENCY,
+    "region_choose": region.CHOOSE,
+    "menu": menu.MENU_NODE,
+    "language": menu.LANGUAGE,
+    "privacy": menu.PRIVACY,
+    "emergency": emergency.NODE,
+    "training": training.LIST,
+    "programme": training.PROGRAMME,
+    "health": health.NEEDS,
+    "facilities": health.FACILITIES,
+    "facility": health.FACILITY,
+    "going_home": going_home.SUPPORT,
+    "going_home_plan": going_home.PLAN,
+    "intake_consent": intake.CONSENT,
+    "intake_age": intake.AGE,
+    "child_protection": intake.CHILD,
+    "intake_contact": intake.CONTACT,
+    "intake_window": intake.WINDOW,
+    "intake_phone": intake.PHONE,
+    "intake_nickname": intake.NICKNAME,
+    "intake_shared": intake.SHARED,
+    "intake_summary": intake.SUMMARY,
+    "intake_change": intake.CHANGE,
+    "referral_done": intake.DONE,
+    "my_referrals": my_referrals.LIST,
+    "referral": my_referrals.REFERRAL,
+    "referral_cancel": my_referrals.CANCEL,
+}
+
+COMMANDS: dict[str, str] = {
+    "start": "welcome",
+    "menu": "menu",
+    "darurat": "emergency",
+    "emergency": "emergency",
+    "privasi": "privacy",
+    "privacy": "privacy",
+    "bahasa": "language",
+    "language": "language",
+    "wilayah": "region_province",
+    "region": "region_province",
+    "permintaan": "my_referrals",
+    "requests": "my_referrals",
+    "bantuan": "menu",
+    "help": "menu",
+}
+CANCEL_WORDS = frozenset({"batal", "cancel", "batalkan"})
+NEEDS_REGION = frozenset({"training", "health", "facilities", "going_home"})
+
+INTENTS: dict[Intent, tuple[str, dict[str, str]]] = {
+    Intent.EMERGENCY: ("emergency", {}),
+    Intent.TRAINING: ("training", {}),
+    Intent.CAPITAL: ("training", {"kind": "livelihood"}),
+    Intent.HEALTH: ("health", {}),
+    Intent.HIV_IMS: ("facilities", {"need": "hiv_ims"}),
+    Intent.PREP: ("facilities", {"need": "prep"}),
+    Intent.MENTAL: ("facilities", {"need": "mental"}),
+    Intent.PREGNANCY: ("facilities", {"need": "pregnancy_fp"}),
+    Intent.BPJS: ("facilities", {"need": "bpjs"}),
+    Intent.GOING_HOME: ("going_home", {}),
+    Intent.MY_REFERRALS: ("my_referrals", {}),
+    Intent.PRIVACY: ("privacy", {}),
+    Intent.MENU: ("menu", {}),
+}
+
+
+def node_of(session: Session) -> Node:
+    """Returns the node of the session's state (the welcome if the state is unknown)."""
+    return NODES.get(session.state, NODES["welcome"])
+
+
+def current_screen(session: Session, ctx: Context) -> Screen:
+    """Builds the screen the session is on."""
+    return node_of(session).view(session, ctx)
+
+
+def parse_button(data: str) -> tuple[int, str] | None:
+    """Splits callback data into its screen number and action; None if malformed."""
+    seq, sep, action = data.partition(":")
+    if not sep or not seq.isdigit() or not action:
+        return None
+    return int(seq), action
+
+
+def button_data(seq: int, action: str) -> str:
+    """Builds the callback data of a button on screen number seq."""
+    return f"{seq}:{action}"
+
+
+def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
+    """The context as it will be once the step's storage effects are carried out."""
+    referrals = list(ctx.referrals)
+    for effect in effects:
+        if isinstance(effect, CreateReferral):
+            answers = dict(effect.answers)
+            referrals.append(
+                ReferralView(
+                    code=effect.code,
+                    service=effect.service,
+                    item=effect.item,
+                    region_code=effect.region_code,
+                    office_key=effect.office_key,
+                    home_region=answers.get("home_region", ""),
+                    status="new",
+                    created_at=ctx.now,
+                )
+            )
+        elif isinstance(effect, CancelReferral):
+            referrals = [
+                replace(r, status="cancelled") if r.code == effect.code else r for r in referrals
+            ]
+    return replace(ctx, referrals=tuple(referrals))
+
+
+def _show(before: Session, step: Step, ctx: Context, *, edit: bool) -> Outcome:
+    session = step.session
+    if session.state == "menu" and session.draft:
+        session = replace(session, draft=())
+    session = replace(session, seq=session.seq + 1)
+    screen = current_screen(session, context_after(ctx, step.effects))
+    notices = step.notices
+    leaving_phone = before.state == "intake_phone" and session.state != "intake_phone"
+    if leaving_phone:
+        notices = notices or (bubble(t("All right.")),)
+        screen = replace(screen, remove_contact_button=True)
+    if notices:
+        screen = replace(screen, bubbles=notices + screen.bubbles)
+    effects: list[Effect] = list(step.effects)
+    if edit and screen.contact_button is None and not screen.remove_contact_button:
+        effects += [AnswerButton(step.toast), EditScreen(screen, session.seq)]
+    else:
+        if edit:
+            effects.append(AnswerButton(step.toast))
+        effects.append(SendScreen(screen, session.seq))
+    return Outcome(session, tuple(effects))
+
+
+def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
+    return _show(session, Step(session, notices=(notice,)), ctx, edit=False)
+
+
+def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
+    parsed = parse_button(data)
+    valid = (
+        parsed is not None
+        and parsed[0] == session.seq
+        and parsed[1] in current_screen(session, ctx).actions()
+    )
+    if not valid or parsed is None:
+        stale = t("This menu is no longer current. Here is the current one.")
+        outcome = _show(session, Step(session), ctx, edit=False)
+        return replace(outcome, effects=(AnswerButton(stale), *outcome.effects))
+    step = node_of(session).on_button(session, parsed[1], ctx)
+    return _show(session, step, ctx, edit=True)
+
+
+def _cancel(session: Session, ctx: Context) -> Outcome:
+    if session.draft or session.state.startswith("intake_"):
+        return _show(session, intake.cancelled(session), ctx, edit=False)
+    return _again(goto(session, "menu"), bubble(t("Cancelled. Nothing was saved.")), ctx)
+
+
+def _go(session: Session, state: str, params: dict[str, str], ctx: Context) -> Outcome:
+    if state in NEEDS_REGION and not session.region_code:
+        notice = bubble(t("First, please tell me where you are now."))
+        return _show(
+            session, Step(goto(session, "region_province"), notices=(notice,)), ctx, edit=False
+        )
+    return _show(session, Step(goto(session, state, **params)), ctx, edit=False)
+
+
+def _on_command(session: Session, command: CommandIn, ctx: Context) -> Outcome:
+    name = command.name.lower()
+    if name in CANCEL_WORDS:
+        return _cancel(session, ctx)
+    target = COMMANDS.get(name)
+    if target is None:
+        notice = bubble(t("I don't know that command. Here is where you were."))
+        return _again(session, notice, ctx)
+    return _go(session, target, {}, ctx)
+
+
+def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
+    if len(text) > MAX_TEXT_LENGTH:
+        notice = bubble(
+            t("That message is too long for me. Please write just a few words, or use the buttons.")
+        )
+        return _again(session, notice, ctx)
+    words = text.strip()
+    if words.lower() in CANCEL_WORDS:
+        return _cancel(session, ctx)
+    if session.state != "intake_phone" and is_danger(words):
+        return _go(session, "emergency", {}, ctx)
+    handler = node_of(session).on_text
+    if handler is not None:
+        return _show(session, handler(session, words, ctx), ctx, edit=False)
+    intent = route(words)
+    if intent is None:
+        return _again(session, bubble(not_understood()), ctx)
+    state, params = INTENTS[intent]
+    return _go(session, state, params, ctx)
+
+
+def _on_contact(session: Session, contact: ContactIn, ctx: Context) -> Outcome:
+    if session.state == "intake_phone":
+        if contact.own:
+            return _show(session, intake.accept_phone(session, contact.phone), ctx, edit=False)
+        notice = bubble(
+            t('Please send your own number with the "📱 Send my number" button, or type it.')
+        )
+        return _again(session, notice, ctx)
+    notice = bubble(t("There is no need to send a phone number here. I have not kept it."))
+    return _again(session, notice, ctx)
+
+
+def _media_notice(kind: str) -> Bubble:
+    if kind == "edited":
+        return bubble(t("I can't read edited messages. Please send a new message instead."))
+    return bubble(
+        t(
+            "I can only read text and buttons. Photos, voice notes and files are not needed "
+            "here, and I have not kept them."
+        )
+    )
+
+
+def _consistent(session: Session) -> Session:
+    """A session in the middle of a request that has no request draft goes to the menu."""
+    if session.state.startswith("intake_") and not session.answer("service"):
+        return goto(session, "menu")
+    return session
+
+
+def handle(session: Session, inp: Input, ctx: Context) -> Outcome:
+    """Handles one input: returns the next session and the effects to carry out."""
+    session = _consistent(session)
+    if isinstance(inp, FollowUpDue):
+        return Outcome(session)
+    if session.seq == 0 and not isinstance(inp, CommandIn):
+        return _show(session, Step(goto(session, "welcome")), ctx, edit=False)
+    match inp:
+        case ButtonIn(data=data):
+            return _on_button(session, data, ctx)
+        case CommandIn():
+            return _on_command(session, inp, ctx)
+        case TextIn(text=text):
+            return _on_text(session, text, ctx)
+        case ContactIn():
+            return _on_contact(session, inp, ctx)
+        case MediaIn(kind=kind):
+            return _again(session, _media_notice(kind), ctx)
+    return Outcome(session)

@@ -1,0 +1,514 @@
+"""Routing of short free-text messages to an intent, tolerant of typos and slang.
+
+A message is normalised (lowercase, no accents, punctuation or emoji, letter runs collapsed,
+common slang expanded), cut into at most ``MAX_TOKENS`` tokens, and each token and each pair of
+adjacent tokens is looked up in a keyword table: exactly for short words, with a simple suffix
+strip (-nya, -an, -in, ...) and with ``rapidfuzz.fuzz.ratio`` for longer ones. When several
+intents match, a danger word always wins, then the most specific service; training and business
+capital are decided by whichever keyword comes first. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+
+class Intent(StrEnum):
+    """What a free-text message asks for, in terms of the bot's menus."""
+
+    EMERGENCY = "emergency"
+    TRAINING = "training"
+    CAPITAL = "capital"
+    HEALTH = "health"
+    HIV_IMS = "hiv_ims"
+    PREP = "prep"
+    MENTAL = "mental"
+    PREGNANCY = "pregnancy"
+    BPJS = "bpjs"
+    GOING_HOME = "going_home"
+    MY_REFERRALS = "my_referrals"
+    PRIVACY = "privacy"
+    MENU = "menu"
+
+
+MAX_CHARS = 200
+"""Only this many characters of a message are examined."""
+
+MAX_TOKENS = 30
+"""Only this many words of a message are examined."""
+
+FUZZY_THRESHOLD = 85.0
+"""Minimum ``fuzz.ratio`` for a typo to count as a keyword (both at least 4 letters long)."""
+
+FUZZY_MIN_LEN = 4
+"""Words shorter than this (kb, kis, hiv, sos, ...) only ever match exactly."""
+
+# Danger words. "pukul" alone is deliberately absent: it also means "o'clock" (pukul 3).
+# Verbs whose bare form is close to an everyday word (siksa/sisa, kurung/kurang,
+# tampar/tampak, tendang/tenang, hajar/hajat) are only listed with their di- prefix.
+DANGER_WORDS: tuple[str, ...] = (
+    "tolong",
+    "tolongin",
+    "bahaya",
+    "berbahaya",
+    "darurat",
+    "takut",
+    "ketakutan",
+    "dipukul",
+    "dipukuli",
+    "dipukulin",
+    "memukul",
+    "mukul",
+    "pukuli",
+    "pukulin",
+    "digebukin",
+    "dihajar",
+    "ditampar",
+    "ditendang",
+    "disiksa",
+    "dianiaya",
+    "aniaya",
+    "penganiayaan",
+    "diancam",
+    "ancam",
+    "ancaman",
+    "mengancam",
+    "dikejar",
+    "disekap",
+    "dikurung",
+    "diculik",
+    "terjebak",
+    "kabur",
+    "dipaksa",
+    "paksa",
+    "diperkosa",
+    "perkosa",
+    "pemerkosaan",
+    "pelecehan",
+    "dilecehkan",
+    "kekerasan",
+    "kdrt",
+    "bunuh",
+    "bunuh diri",
+    "perdagangan orang",
+    "trafficking",
+    "help",
+    "sos",
+    "emergency",
+    "danger",
+    "scared",
+    "afraid",
+)
+"""Words that route to EMERGENCY wherever they appear in a message (documented here)."""
+
+_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
+    Intent.EMERGENCY: DANGER_WORDS,
+    Intent.HIV_IMS: (
+        "hiv",
+        "ims",
+        "aids",
+        "tes hiv",
+        "kelamin",
+        "penyakit kelamin",
+        "sifilis",
+        "raja singa",
+        "gonore",
+        "kencing nanah",
+        "herpes",
+        "klamidia",
+        "odha",
+        "arv",
+        "vct",
+        "pms",
+    ),
+    Intent.PREP: ("prep", "pep"),
+    Intent.PREGNANCY: (
+        "hamil",
+        "kehamilan",
+        "kb",
+        "kontrasepsi",
+        "kandungan",
+        "bidan",
+        "melahirkan",
+        "lahiran",
+        "persalinan",
+        "telat haid",
+        "telat datang",
+        "telat mens",
+        "spiral",
+        "iud",
+        "implan",
+        "usg",
+        "pregnant",
+        "pregnancy",
+        "contraception",
+    ),
+    Intent.MENTAL: (
+        "stres",
+        "stressed",
+        "depresi",
+        "depressed",
+        "depression",
+        "sedih",
+        "cemas",
+        "galau",
+        "gelisah",
+        "trauma",
+        "kesepian",
+        "nangis",
+        "menangis",
+        "putus asa",
+        "cerita",
+        "curhat",
+        "psikolog",
+        "psikiater",
+        "konseling",
+        "konselor",
+        "anxiety",
+    ),
+    Intent.BPJS: (
+        "bpjs",
+        "bpj",
+        "kis",
+        "pbi",
+        "jkn",
+        "kartu sehat",
+        "kartu indonesia",
+        "askes",
+        "jamkesmas",
+        "jamkesda",
+    ),
+    Intent.HEALTH: (
+        "sakit",
+        "kesakitan",
+        "periksa",
+        "pemeriksaan",
+        "dokter",
+        "berobat",
+        "pengobatan",
+        "obat",
+        "puskesmas",
+        "klinik",
+        "rs",
+        "demam",
+        "batuk",
+        "kesehatan",
+        "doctor",
+        "sick",
+        "clinic",
+        "hospital",
+    ),
+    Intent.GOING_HOME: (
+        "pulang",
+        "pemulangan",
+        "kampung",
+        "kampung halaman",
+        "mudik",
+        "tiket",
+        "ongkos",
+        "balik ke",
+        "balik kampung",
+        "ticket",
+        "go home",
+    ),
+    Intent.CAPITAL: (
+        "modal",
+        "usaha",
+        "wirausaha",
+        "berusaha",
+        "jualan",
+        "berjualan",
+        "dagang",
+        "berdagang",
+        "dagangan",
+        "warung",
+        "bisnis",
+        "umkm",
+        "uep",
+        "pinjaman",
+        "gerobak",
+        "business",
+        "capital",
+        "loan",
+    ),
+    Intent.TRAINING: (
+        "kerja",
+        "bekerja",
+        "pekerjaan",
+        "lowongan",
+        "loker",
+        "jahit",
+        "menjahit",
+        "jait",
+        "kue",
+        "salon",
+        "nyalon",
+        "rias",
+        "makeup",
+        "masak",
+        "memasak",
+        "kursus",
+        "pelatihan",
+        "latihan",
+        "keterampilan",
+        "ketrampilan",
+        "skill",
+        "job",
+        "jobs",
+        "work",
+        "training",
+        "course",
+    ),
+    Intent.MY_REFERRALS: (
+        "status",
+        "rujukan",
+        "rujukan saya",
+        "permintaan saya",
+        "permohonan saya",
+        "referral",
+    ),
+    Intent.PRIVACY: (
+        "privasi",
+        "privacy",
+        "hapus",
+        "hapus data",
+        "data saya",
+        "delete",
+    ),
+    Intent.MENU: (
+        "menu",
+        "mulai",
+        "start",
+        "halo",
+        "hallo",
+        "hello",
+        "hai",
+        "hi",
+        "hei",
+        "p",
+        "assalamualaikum",
+        "salam",
+        "pagi",
+        "siang",
+        "sore",
+        "malam",
+        "permisi",
+        "bantu",
+        "info",
+        "informasi",
+        "layanan",
+    ),
+}
+
+# When several intents match: first in this order wins. CAPITAL and TRAINING share one rank
+# and are decided by which keyword comes first ("modal jahit" vs "kursus jahit").
+_PRIORITY: tuple[frozenset[Intent], ...] = (
+    frozenset({Intent.EMERGENCY}),
+    frozenset({Intent.HIV_IMS}),
+    frozenset({Intent.PREP}),
+    frozenset({Intent.PREGNANCY}),
+    frozenset({Intent.MENTAL}),
+    frozenset({Intent.BPJS}),
+    frozenset({Intent.HEALTH}),
+    frozenset({Intent.GOING_HOME}),
+    frozenset({Intent.CAPITAL, Intent.TRAINING}),
+    frozenset({Intent.MY_REFERRALS}),
+    frozenset({Intent.PRIVACY}),
+    frozenset({Intent.MENU}),
+)
+
+# Chat slang and abbreviations; pronouns all become "saya" so "data gue" reads "data saya".
+_PRONOUN = "saya"
+_SLANG_WORDS: Mapping[str, str] = {
+    "tlg": "tolong",
+    "tlng": "tolong",
+    "tulung": "tolong",
+    "kmn": "kemana",
+    "gw": _PRONOUN,
+    "gue": _PRONOUN,
+    "gua": _PRONOUN,
+    "aku": _PRONOUN,
+    "ak": _PRONOUN,
+    "aq": _PRONOUN,
+    "sy": _PRONOUN,
+    "sya": _PRONOUN,
+    "ane": _PRONOUN,
+    "krj": "kerja",
+    "krja": "kerja",
+    "lowker": "loker",
+    "pkrjaan": "pekerjaan",
+    "hmil": "hamil",
+}
+
+# Everyday words that sit within typo distance of a keyword and must never be fuzzy-matched
+# to it (they can still match exactly if they are keywords themselves).
+_NO_FUZZ_WORDS: tuple[str, ...] = (
+    "pukul",  # o'clock (pukul 3); only dipukul, dipukuli, memukul, ... are danger words
+    "taut",  # takut
+    "perkasa",  # perkosa
+    "kerasan",  # kekerasan
+    "usah",  # usaha: "gak usah" means "no need"
+    "moda",  # modal
+    "jalan",  # jualan
+    "pelanggan",  # pemulangan
+    "plang",  # pulang
+    "kera",  # kerja
+    "kurus",  # kursus
+    "masa",  # masak
+    "mask",  # masak
+    "batu",  # batuk
+    "kandung",  # kandungan: "ibu kandung"
+    "bidang",  # bidan
+    "menang",  # menangis
+    "ceria",  # cerita
+    "konser",  # konselor
+    "haus",  # hapus
+    "mula",  # mulai
+    "sing",  # siang
+    "sang",  # siang
+    "sidang",  # siang
+    "silang",  # siang
+)
+
+_SUFFIXES: tuple[str, ...] = ("nya", "lah", "kah", "an", "in", "ku", "mu")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_LETTER_RUN = re.compile(r"([a-z])\1+")
+_REDUPLICATION = re.compile(r"(?<=[a-z])2$")
+
+
+def _collapse(word: str) -> str:
+    """Collapses every run of a repeated letter to one letter ("tolongg" -> "tolong")."""
+    return _LETTER_RUN.sub(r"\1", word)
+
+
+_NO_FUZZ: frozenset[str] = frozenset(_collapse(word) for word in _NO_FUZZ_WORDS)
+_SLANG: dict[str, str] = {_collapse(k): _collapse(v) for k, v in _SLANG_WORDS.items()}
+
+# After "balik ke" these words mean "back to the menu", not "going home".
+_NOT_HOME_AFTER_BALIK_KE: frozenset[str] = frozenset({"menu", "awal", "atas", "sini", "tadi"})
+
+
+def _clean_token(token: str) -> str:
+    """Collapses letter runs, drops a reduplication "2" and expands slang in one token."""
+    token = _REDUPLICATION.sub("", token)
+    token = _collapse(token)
+    return _SLANG.get(token, token)
+
+
+def normalise(text: str) -> list[str]:
+    """Returns the cleaned tokens of the first MAX_CHARS characters / MAX_TOKENS words."""
+    head = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
+    ascii_only = "".join(c for c in head if not unicodedata.combining(c))
+    tokens = _NON_WORD.sub(" ", ascii_only).split()[:MAX_TOKENS]
+    return [cleaned for cleaned in (_clean_token(tok) for tok in tokens) if cleaned]
+
+
+def _build_tables(
+    keywords: Mapping[Intent, Iterable[str]],
+) -> tuple[dict[str, Intent], dict[tuple[str, str], Intent]]:
+    """Splits the keyword table into normalised single words and word pairs."""
+    words: dict[str, Intent] = {}
+    pairs: dict[tuple[str, str], Intent] = {}
+    for intent, phrases in keywords.items():
+        for phrase in phrases:
+            parts = [_collapse(p) for p in phrase.split()]
+            if len(parts) == 1:
+                words.setdefault(parts[0], intent)
+            elif len(parts) == 2:
+                pairs.setdefault((parts[0], parts[1]), intent)
+                if min(len(parts[0]), len(parts[1])) >= 3:  # not "balik ke" -> "balike"
+                    words.setdefault(parts[0] + parts[1], intent)  # "teshiv", "bunuhdiri"
+            else:  # pragma: no cover - guarded by a test on the table
+                raise ValueError(f"keyword phrases have one or two words: {phrase!r}")
+    return words, pairs
+
+
+_WORDS, _PAIRS = _build_tables(_KEYWORDS)
+
+# Fuzzy candidates grouped by first letter: a typo rarely changes the first letter, and this
+# keeps "ulang" away from "pulang" and "emas" away from "cemas".
+# Only real single-word keywords are fuzzy targets, not joined pairs like "telatmens".
+_FUZZY_BY_INITIAL: dict[str, list[str]] = {}
+for _word in sorted({_collapse(p) for ps in _KEYWORDS.values() for p in ps if " " not in p}):
+    if len(_word) >= FUZZY_MIN_LEN:
+        _FUZZY_BY_INITIAL.setdefault(_word[0], []).append(_word)
+
+
+def _fuzzy_word(token: str) -> str | None:
+    """Returns the keyword a long token is a likely typo of, if any."""
+    if len(token) < FUZZY_MIN_LEN or token in _NO_FUZZ:
+        return None
+    candidates = _FUZZY_BY_INITIAL.get(token[0])
+    if not candidates:
+        return None
+    best = process.extractOne(token, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+    return None if best is None else best[0]
+
+
+@lru_cache(maxsize=4096)
+def _resolve_word(token: str) -> str | None:
+    """Maps a token to the keyword it stands for: exactly, by suffix, or as a typo."""
+    if token in _WORDS:
+        return token
+    for suffix in _SUFFIXES:
+        stem = token[: -len(suffix)]
+        min_stem = 3 if suffix == "nya" else FUZZY_MIN_LEN
+        if token.endswith(suffix) and len(stem) >= min_stem and stem in _WORDS:
+            return stem
+    return _fuzzy_word(token)
+
+
+def _same_word(token: str, word: str) -> bool:
+    """Tells whether a token is the given word of a two-word keyword, allowing a typo."""
+    if token == word:
+        return True
+    if len(token) < FUZZY_MIN_LEN or len(word) < FUZZY_MIN_LEN or token in _NO_FUZZ:
+        return False
+    return token[0] == word[0] and fuzz.ratio(token, word) >= FUZZY_THRESHOLD
+
+
+def _matches(tokens: list[str]) -> dict[Intent, int]:
+    """Returns each matched intent with the position of its first keyword."""
+    found: dict[Intent, int] = {}
+
+    def note(intent: Intent, position: int) -> None:
+        found.setdefault(intent, position)
+
+    for i, token in enumerate(tokens):
+        word = _resolve_word(token)
+        if word is not None:
+            note(_WORDS[word], i)
+        if i + 1 >= len(tokens):
+            continue
+        following = tokens[i + 1]
+        joined = token + following  # "di pukul" -> "dipukul", "k b" -> "kb"
+        if joined in _WORDS:
+            note(_WORDS[joined], i)
+        for (first, second), intent in _PAIRS.items():
+            if _same_word(token, first) and _same_word(following, second):
+                after = tokens[i + 2] if i + 2 < len(tokens) else ""
+                if (first, second) == ("balik", "ke") and after in _NOT_HOME_AFTER_BALIK_KE:
+                    continue
+                note(intent, i)
+    return found
+
+
+def route(text: str) -> Intent | None:
+    """Returns the intent of a short free-text message, or None if nothing is recognised."""
+    found = _matches(normalise(text))
+    for rank in _PRIORITY:
+        hits = [(position, intent) for intent, position in found.items() if intent in rank]
+        if hits:
+            return min(hits)[1]
+    return None
+
+
+def is_danger(text: str) -> bool:
+    """Tells whether a message contains a danger word anywhere (it then routes to EMERGENCY)."""
+    return Intent.EMERGENCY in _matches(normalise(text))

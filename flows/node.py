@@ -1,0 +1,154 @@
+"""The shape of a conversation step: a view of the current state and handlers for its inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from flows.catalog import Catalog
+from flows.regions import RegionDirectory
+from flows.types import (
+    Bubble,
+    Button,
+    Effect,
+    Part,
+    ReferralView,
+    Screen,
+    Session,
+    Text,
+    t,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a flow may read besides the session, passed in as plain data.
+
+    new_code is a fresh random reference code the host drew for this step; referrals are
+    this person's referrals as stored.
+    """
+
+    now: datetime
+    regions: RegionDirectory
+    catalog: Catalog
+    referrals: tuple[ReferralView, ...] = ()
+    new_code: str = ""
+    retention_days: int = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A handler's answer: the next session, notices to send first, an optional toast."""
+
+    session: Session
+    notices: tuple[Bubble, ...] = ()
+    toast: Text | None = None
+    effects: tuple[Effect, ...] = ()
+
+
+View = Callable[[Session, Context], Screen]
+ButtonHandler = Callable[[Session, str, Context], Step]
+TextHandler = Callable[[Session, str, Context], Step]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One state of the conversation; without on_text, typed words are routed by keywords."""
+
+    view: View
+    on_button: ButtonHandler
+    on_text: TextHandler | None = None
+
+
+def goto(session: Session, state: str, **params: str) -> Session:
+    """Returns the session moved to another state with fresh parameters."""
+    return replace(session, state=state, params=tuple(sorted(params.items())))
+
+
+MENU = "menu"
+BACK = "back"
+EMERGENCY = "sos"
+NEXT_PAGE = "page:next"
+PREV_PAGE = "page:prev"
+
+
+def menu_button() -> Button:
+    """The button that leads to the main menu."""
+    return Button(t("☰ Menu"), MENU)
+
+
+def back_button() -> Button:
+    """The button that leads one step back."""
+    return Button(t("‹ Back"), BACK)
+
+
+def emergency_button() -> Button:
+    """The button that opens the emergency numbers from anywhere."""
+    return Button(t("🆘 Emergency"), EMERGENCY)
+
+
+def footer(*, back: bool = True) -> tuple[Button, ...]:
+    """The last row of an information screen: back, menu and emergency."""
+    row = (back_button(),) if back else ()
+    return (*row, menu_button(), emergency_button())
+
+
+def common_action(session: Session, action: str) -> Session | None:
+    """Handles the menu and emergency buttons every screen may carry; None for others."""
+    if action == MENU:
+        return goto(session, "menu")
+    if action == EMERGENCY:
+        return goto(session, "emergency")
+    return None
+
+
+def with_param(session: Session, **params: str) -> Session:
+    """Returns the session with some parameters of the current state changed."""
+    merged = dict(session.params)
+    merged.update(params)
+    return replace(session, params=tuple(sorted(merged.items())))
+
+
+def with_answers(session: Session, **answers: str) -> Session:
+    """Returns the session with some referral answers set (empty values are removed)."""
+    merged = dict(session.draft)
+    merged.update(answers)
+    return replace(session, draft=tuple(sorted((k, v) for k, v in merged.items() if v)))
+
+
+def pick_rows(
+    items: Sequence[tuple[Part, str]], page: int, per_page: int, columns: int = 2
+) -> tuple[tuple[tuple[Button, ...], ...], int]:
+    """Lays out one page of choices in rows with paging buttons; returns rows and the page."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(page, 0), pages - 1)
+    chunk = items[page * per_page : (page + 1) * per_page]
+    buttons = [Button(label, action) for label, action in chunk]
+    rows = [tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+    paging: list[Button] = []
+    if page > 0:
+        paging.append(Button(t("‹ Previous"), PREV_PAGE))
+    if page < pages - 1:
+        paging.append(Button(t("More ›"), NEXT_PAGE))
+    if paging:
+        rows.append(tuple(paging))
+    return tuple(rows), page
+
+
+def page_of(session: Session) -> int:
+    """Returns the current page number stored in the session."""
+    value = session.param("page", "0")
+    return int(value) if value.isdigit() else 0
+
+
+def turn_page(session: Session, action: str) -> Session | None:
+    """Returns the session on the next or previous page, or None if the action is not paging."""
+    page = page_of(session)
+    if action == NEXT_PAGE:
+        page += 1
+    elif action == PREV_PAGE:
+        page = max(0, page - 1)
+    else:
+        return None
+    return with_param(session, page=str(page))

@@ -1,0 +1,56 @@
+"""Names of services, health needs and referral statuses in plain words."""
+
+from __future__ import annotations
+
+from flows.node import Context
+from flows.types import Part, Plain, Text, t
+
+HEALTH_NEEDS: tuple[tuple[str, Text], ...] = (
+    ("general", t("🩺 General check-up")),
+    ("hiv_ims", t("🔬 HIV and STI test (confidential)")),
+    ("prep", t("💊 PrEP (HIV prevention)")),
+    ("mental", t("💬 Feeling low, someone to talk to")),
+    ("pregnancy_fp", t("🤰 Pregnancy and family planning")),
+    ("bpjs", t("🪪 Help with BPJS PBI/KIS")),
+)
+
+STATUS_WORDS: dict[str, Text] = {
+    "new": t("Sent, waiting for a caseworker"),
+    "claimed": t("A caseworker has taken it"),
+    "contacted": t("The caseworker has contacted you"),
+    "in_progress": t("Being worked on"),
+    "closed": t("Finished"),
+    "cancelled": t("Cancelled by you"),
+    "withdrawn": t("Withdrawn"),
+}
+OPEN_STATUSES = frozenset({"new", "claimed", "contacted", "in_progress"})
+
+
+def need_label(need: str) -> Part:
+    """The button label of a health need."""
+    return dict(HEALTH_NEEDS).get(need, Plain(need))
+
+
+def status_words(status: str) -> Text:
+    """A referral status in plain words."""
+    return STATUS_WORDS.get(status, t("Being worked on"))
+
+
+def service_title(service: str, item: str, home_region: str, ctx: Context) -> Part:
+    """What a referral is about, named by the service, never by the person."""
+    if service in {"training", "livelihood"}:
+        programme = ctx.catalog.programme(item)
+        if programme is not None:
+            return programme.title
+        return t("Training or business support")
+    if service == "health":
+        facility = ctx.catalog.facility(item)
+        if facility is not None:
+            return t("Health service: {place}", place=facility.name)
+        return t("Health service")
+    if service == "going_home":
+        region = ctx.regions.region(home_region) if home_region else None
+        if region is not None:
+            return t("Going home to {region}", region=Plain(region.name))
+        return t("Going home")
+    return t("Contact me soon")

@@ -1,0 +1,18 @@
+"""Texts shared by several conversations."""
+
+from __future__ import annotations
+
+from flows.types import Text, t
+
+
+def erase_chat_hint() -> Text:
+    """How to erase this chat with Telegram's own menu."""
+    return t(
+        "To erase this chat: tap the ⋮ menu at the top of the chat and choose "
+        '"Clear history" or "Delete chat".'
+    )
+
+
+def not_understood() -> Text:
+    """The gentle answer to typed text the current screen cannot use."""
+    return t("Sorry, Kak, I did not understand that. Please choose one of the buttons.")

@@ -1,0 +1,114 @@
+"""Training and livelihood programmes in her region: the list, then one programme's details."""
+
+from __future__ import annotations
+
+from flows.catalog import Programme
+from flows.intake import begin
+from flows.node import (
+    BACK,
+    Context,
+    Node,
+    Step,
+    common_action,
+    footer,
+    goto,
+    page_of,
+    pick_rows,
+    turn_page,
+)
+from flows.types import Bubble, Button, Part, Plain, Screen, Session, bubble, t
+
+PER_PAGE = 6
+WANT = "want"
+
+
+def _programmes(session: Session, ctx: Context) -> tuple[Programme, ...]:
+    kind = session.param("kind") or None
+    return ctx.catalog.programmes_in(session.region_code, kind)
+
+
+def view_list(session: Session, ctx: Context) -> Screen:
+    """Lists the programmes of her region, soonest first."""
+    programmes = _programmes(session, ctx)
+    region = ctx.regions.region(session.region_code) if session.region_code else None
+    where = Plain(region.name if region else "-")
+    if not programmes:
+        return Screen(
+            "training",
+            (bubble(t("There are no programmes listed for {region} yet.", region=where)),),
+            (footer(back=False),),
+        )
+    items: list[tuple[Part, str]] = [(p.title, f"prog:{p.key}") for p in programmes]
+    rows, _ = pick_rows(items, page_of(session), PER_PAGE, columns=1)
+    return Screen(
+        "training",
+        (bubble(t("Free training and business support in {region}. Choose one:", region=where)),),
+        (*rows, footer(back=False)),
+    )
+
+
+def on_button_list(session: Session, action: str, ctx: Context) -> Step:
+    """Opens a programme, or turns the page."""
+    paged = turn_page(session, action)
+    if paged is not None:
+        return Step(paged)
+    if action.startswith("prog:"):
+        key = action.removeprefix("prog:")
+        if ctx.catalog.programme(key) is not None:
+            kind = session.param("kind")
+            return Step(goto(session, "programme", key=key, kind=kind))
+    return Step(common_action(session, action) or session)
+
+
+def details(programme: Programme) -> tuple[Bubble, ...]:
+    """The details of a programme, one subject per message."""
+    if programme.ends is not None:
+        when = t("📅 {start} – {end}", start=programme.starts, end=programme.ends)
+    else:
+        when = t("📅 Starts {start}", start=programme.starts)
+    first: list[Part] = [
+        programme.title,
+        t("Organised by {provider}", provider=programme.provider),
+        when,
+    ]
+    first.append(t("📍 {place}", place=programme.place))
+    second = [
+        t("💰 Cost: {cost}", cost=programme.cost),
+        t("🎁 You receive: {receives}", receives=programme.receives),
+    ]
+    if programme.quota:
+        second.append(t("👥 Places: {quota}", quota=programme.quota))
+    third = [
+        t("📄 Requirements: {requirements}", requirements=programme.requirements),
+        t("No KTP? {advice}", advice=programme.without_ktp),
+        t("(last verified {date})", date=programme.last_verified),
+    ]
+    return (Bubble(tuple(first)), Bubble(tuple(second)), Bubble(tuple(third)))
+
+
+def view_programme(session: Session, ctx: Context) -> Screen:
+    """Shows one programme and offers to ask for a place."""
+    programme = ctx.catalog.programme(session.param("key"))
+    if programme is None:
+        return view_list(goto(session, "training"), ctx)
+    return Screen(
+        "programme",
+        details(programme),
+        ((Button(t("🙋 I want to join"), WANT),), footer()),
+    )
+
+
+def on_button_programme(session: Session, action: str, ctx: Context) -> Step:
+    """Starts a referral for this programme, or goes back to the list."""
+    programme = ctx.catalog.programme(session.param("key"))
+    if programme is None:
+        return on_button_list(goto(session, "training"), action, ctx)
+    if action == WANT:
+        return begin(session, ctx, service=programme.kind, item=programme.key)
+    if action == BACK:
+        return Step(goto(session, "training", kind=session.param("kind")))
+    return Step(common_action(session, action) or session)
+
+
+LIST = Node(view_list, on_button_list)
+PROGRAMME = Node(view_programme, on_button_programme)

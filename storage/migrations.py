@@ -1,0 +1,132 @@
+"""Versioned schema migrations: numbered steps, each applied in its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.db import Database
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer Jembatan; this code must not touch it."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its version number, a description, and its SQL statements."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "users, flow sessions, consents, append-only audit log",
+        (
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                telegram_id INTEGER NOT NULL UNIQUE,
+                locale TEXT NOT NULL DEFAULT 'id',
+                region_code TEXT,
+                created_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL)""",
+            """CREATE TABLE flow_sessions (
+                user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                data TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            """CREATE TABLE consents (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                purpose TEXT NOT NULL,
+                text_version TEXT NOT NULL,
+                locale TEXT NOT NULL,
+                given_at TEXT NOT NULL,
+                withdrawn_at TEXT)""",
+            "CREATE INDEX consents_user ON consents(user_id)",
+            """CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT,
+                detail TEXT)""",
+            """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+            """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        ),
+    ),
+    Migration(
+        2,
+        "referrals and their status history",
+        (
+            """CREATE TABLE referrals (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                service TEXT NOT NULL,
+                item TEXT NOT NULL DEFAULT '',
+                region_code TEXT NOT NULL,
+                region_system TEXT NOT NULL,
+                office_key TEXT NOT NULL,
+                home_region TEXT,
+                urgency TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                time_window TEXT,
+                phone_alone INTEGER,
+                personal TEXT,
+                consent_id INTEGER REFERENCES consents(id),
+                status TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            "CREATE INDEX referrals_user ON referrals(user_id)",
+            "CREATE INDEX referrals_region_status ON referrals(region_code, status)",
+            """CREATE TABLE referral_events (
+                id INTEGER PRIMARY KEY,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                status TEXT NOT NULL)""",
+            "CREATE INDEX referral_events_referral ON referral_events(referral_id)",
+        ),
+    ),
+)
+
+
+async def current_version(db: Database) -> int:
+    """Returns the schema version of the database (0 when empty)."""
+    await db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"
+    )
+    row = await db.fetchone("SELECT MAX(version) FROM schema_version")
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+async def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Applies every step newer than the database, each in one transaction; returns the version."""
+    version = await current_version(db)
+    latest = max((m.version for m in migrations), default=0)
+    if version > latest:
+        raise SchemaTooNew(
+            f"The database has schema version {version}, newer than this code ({latest}). "
+            "Upgrade Jembatan; nothing was changed."
+        )
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version <= version:
+            continue
+        async with db.transaction() as conn:
+            for statement in migration.statements:
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (migration.version, db.now()),
+            )
+        version = migration.version
+    return version

@@ -1,0 +1,179 @@
+"""Referrals: what she asked for, where it goes, how to reach her, and every status change.
+
+Personal answers (nickname, phone number) are stored only encrypted, in the `personal` column.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.crypto import FieldCipher
+from storage.db import Database, from_text
+
+PERSONAL_CONTEXT = "referrals.personal"
+PERSONAL_FIELDS = ("nickname", "phone")
+
+
+class DuplicateCode(Exception):
+    """The reference code is already taken; draw another."""
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    """A referral about to be stored, with its answers."""
+
+    code: str
+    user_id: int
+    service: str
+    item: str
+    region_code: str
+    region_system: str
+    office_key: str
+    answers: dict[str, str]
+    consent_id: int
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A stored referral without its personal fields."""
+
+    id: int
+    code: str
+    user_id: int | None
+    service: str
+    item: str
+    region_code: str
+    office_key: str
+    home_region: str
+    urgency: str
+    contact: str
+    time_window: str | None
+    phone_alone: bool | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _referral(row: aiosqlite.Row) -> Referral:
+    alone = row["phone_alone"]
+    return Referral(
+        id=row["id"],
+        code=row["code"],
+        user_id=row["user_id"],
+        service=row["service"],
+        item=row["item"],
+        region_code=row["region_code"],
+        office_key=row["office_key"],
+        home_region=row["home_region"] or "",
+        urgency=row["urgency"],
+        contact=row["contact"],
+        time_window=row["time_window"],
+        phone_alone=None if alone is None else bool(alone),
+        status=row["status"],
+        created_at=from_text(row["created_at"]),
+        updated_at=from_text(row["updated_at"]),
+    )
+
+
+class ReferralRepo:
+    """Stores referrals and their status history."""
+
+    def __init__(self, db: Database, cipher: FieldCipher) -> None:
+        self.db = db
+        self.cipher = cipher
+
+    async def create(self, conn: aiosqlite.Connection, new: NewReferral, actor: str) -> int:
+        """Stores a referral and its first status inside the caller's transaction."""
+        answers = new.answers
+        personal = {k: answers[k] for k in PERSONAL_FIELDS if answers.get(k)}
+        sealed = (
+            self.cipher.encrypt(json.dumps(personal, ensure_ascii=False), context=PERSONAL_CONTEXT)
+            if personal
+            else None
+        )
+        alone = answers.get("phone_alone")
+        now = self.db.now()
+        try:
+            cursor = await conn.execute(
+                "INSERT INTO referrals (code, user_id, service, item, region_code, region_system, "
+                "office_key, home_region, urgency, contact, time_window, phone_alone, personal, "
+                "consent_id, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)",
+                (
+                    new.code,
+                    new.user_id,
+                    new.service,
+                    new.item,
+                    new.region_code,
+                    new.region_system,
+                    new.office_key,
+                    answers.get("home_region"),
+                    answers.get("urgency", "normal"),
+                    answers.get("contact", "chat"),
+                    answers.get("window"),
+                    None if alone is None else int(alone == "yes"),
+                    sealed,
+                    new.consent_id,
+                    now,
+                    now,
+                ),
+            )
+        except aiosqlite.IntegrityError as exc:
+            if "referrals.code" in str(exc):
+                raise DuplicateCode from None
+            raise
+        referral_id = cursor.lastrowid
+        assert referral_id is not None
+        await self.add_event(conn, referral_id, "new", actor)
+        return referral_id
+
+    async def add_event(
+        self, conn: aiosqlite.Connection, referral_id: int, status: str, actor: str
+    ) -> None:
+        """Records a status change (who and when) inside the caller's transaction."""
+        await conn.execute(
+            "INSERT INTO referral_events (referral_id, at, actor, status) VALUES (?, ?, ?, ?)",
+            (referral_id, self.db.now(), actor, status),
+        )
+
+    async def set_status(
+        self, conn: aiosqlite.Connection, referral_id: int, status: str, actor: str
+    ) -> None:
+        """Changes a referral's status and records the change."""
+        await conn.execute(
+            "UPDATE referrals SET status = ?, updated_at = ? WHERE id = ?",
+            (status, self.db.now(), referral_id),
+        )
+        await self.add_event(conn, referral_id, status, actor)
+
+    async def for_user(self, user_id: int) -> list[Referral]:
+        """Her referrals, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM referrals WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_referral(row) for row in rows]
+
+    async def by_code(self, code: str) -> Referral | None:
+        """A referral by its reference code."""
+        row = await self.db.fetchone("SELECT * FROM referrals WHERE code = ?", (code,))
+        return _referral(row) if row is not None else None
+
+    async def personal(self, referral_id: int) -> dict[str, str]:
+        """The decrypted personal answers of a referral (for the people allowed to see them)."""
+        row = await self.db.fetchone("SELECT personal FROM referrals WHERE id = ?", (referral_id,))
+        if row is None or row[0] is None:
+            return {}
+        data = json.loads(self.cipher.decrypt(row[0], context=PERSONAL_CONTEXT))
+        return {str(k): str(v) for k, v in data.items()}
+
+    async def history(self, referral_id: int) -> list[tuple[datetime, str, str]]:
+        """Every status change: when, who, what."""
+        rows = await self.db.fetchall(
+            "SELECT at, actor, status FROM referral_events WHERE referral_id = ? ORDER BY id",
+            (referral_id,),
+        )
+        return [(from_text(r["at"]), r["actor"], r["status"]) for r in rows]

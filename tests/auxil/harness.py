@@ -1,0 +1,87 @@
+"""End-to-end harness: the real bot (python-telegram-bot over HTTP) against the simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from storage.crypto import create_key_file
+from telegram.ext import Application
+
+from bot import app as telegram_app
+from bot.config import Settings, load_settings
+from bot.services import Services, open_services
+from bot.simulator import BotApiSimulator, SimUser
+
+TOKEN = "123456789:TEST-token-never-in-logs"
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "bot-api-spec.json"
+
+
+@dataclass
+class FakeClock:
+    """A clock tests can move: starts at a fixed instant."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 7, 5, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        """Returns the current fake time."""
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Moves time forward."""
+        self.now += timedelta(**delta)
+
+
+def settings_in(data_dir: Path) -> Settings:
+    """Settings for a bot whose data lives in a test's temporary directory."""
+    settings = load_settings(environ={"JEMBATAN_DATA_DIR": str(data_dir)}, dotenv=None)
+    if not settings.key_file.exists():
+        create_key_file(settings.key_file)
+    return settings
+
+
+@dataclass
+class Jembatan:
+    """A running bot and its simulator; start, stop and restart like a real deployment."""
+
+    sim: BotApiSimulator
+    settings: Settings
+    clock: FakeClock = field(default_factory=FakeClock)
+    app: Application | None = None  # type: ignore[type-arg]
+    services: Services | None = None
+
+    async def start(self) -> None:
+        """Opens storage and starts polling the simulator."""
+        self.services = await open_services(self.settings, clock=self.clock)
+        self.app = telegram_app.build_application(
+            self.services,
+            TOKEN,
+            base_url=self.sim.base_url,
+            base_file_url=self.sim.base_file_url,
+            on_update_done=self.sim.on_processed,
+        )
+        await telegram_app.start(self.app, self.services.catalogs)
+
+    async def stop(self) -> None:
+        """Stops the bot and closes storage, as a shutdown would."""
+        if self.app is not None:
+            await telegram_app.stop(self.app)
+            self.app = None
+        if self.services is not None:
+            await self.services.close()
+            self.services = None
+
+    async def restart(self) -> None:
+        """Stops and starts again with the same data."""
+        await self.stop()
+        await self.start()
+
+    def user(self, first_name: str = "Sari", language_code: str = "id") -> SimUser:
+        """A new person in a private chat with the bot."""
+        return self.sim.user(first_name=first_name, language_code=language_code)
+
+
+def spec_path() -> Path | None:
+    """The shared Bot API spec, when it lies beside the project."""
+    return SPEC_PATH if SPEC_PATH.is_file() else None

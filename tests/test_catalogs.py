@@ -1,0 +1,108 @@
+"""The gettext catalogs: complete in Indonesian and English, placeholders intact, no labels."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES_DIR, SUPPORTED_LOCALES, Catalogs, placeholders
+from flows.types import t
+
+ROOT = Path(__file__).resolve().parents[1]
+# Labels that stigmatise (../shared/DOMAIN.md section 4): never in any text we show.
+FORBIDDEN = re.compile(
+    r"\b(wts|psk|pelacur\w*|lonte|sundal|tuna susila|wanita tuna susila|kupu-kupu malam|"
+    r"pekerja seks komersial|prostitute|whore|hooker)\b",
+    re.IGNORECASE,
+)
+
+
+def load(locale: str) -> Catalog:
+    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def extracted_msgids(tmp_path: Path) -> set[str]:
+    pot = tmp_path / "fresh.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "t",
+            "--no-default-keywords",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as fh:
+        return {m.id for m in read_po(fh) if m.id}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_msgid_in_the_code_is_translated(locale: str, tmp_path: Path) -> None:
+    catalog = load(locale)
+    translated = {m.id for m in catalog if m.id and m.string and "fuzzy" not in m.flags}
+    missing = extracted_msgids(tmp_path) - translated
+    assert not missing, f"{locale}: untranslated msgids: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_placeholders_match_the_msgid(locale: str) -> None:
+    for message in load(locale):
+        if message.id and message.string:
+            assert placeholders(str(message.string)) == placeholders(str(message.id)), message.id
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_no_stigmatising_labels(locale: str) -> None:
+    for message in load(locale):
+        for text in (str(message.id), str(message.string)):
+            assert not FORBIDDEN.search(text), text
+
+
+def test_hotline_data_has_no_labels_either() -> None:
+    text = (ROOT / "flows" / "data" / "hotlines.toml").read_text()
+    assert not FORBIDDEN.search(text)
+
+
+def test_locale_is_chosen_per_translator_not_globally() -> None:
+    catalogs = Catalogs.load()
+    text = t("Please choose your language:")
+    indonesian, english = catalogs.translator("id"), catalogs.translator("en")
+    assert indonesian.render(text) == "Silakan pilih bahasa:"
+    assert english.render(text) == "Please choose your language:"
+    assert indonesian.render(text) == "Silakan pilih bahasa:", "no state leaks between locales"
+
+
+def test_times_follow_the_region_time_zone() -> None:
+    from datetime import UTC, datetime
+
+    from flows.types import clock_time
+
+    catalogs = Catalogs.load()
+    instant = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    text = t(
+        "Saved: {region}. I will show times in {zone}; it is now {time} there.",
+        region="X",
+        zone="Z",
+        time=clock_time(instant),
+    )
+    assert "pukul 20.00" in catalogs.translator("id", "Asia/Jakarta").render(text)
+    assert "pukul 20.00" in catalogs.translator("id", "Asia/Pontianak").render(text)
+    assert "pukul 21.00" in catalogs.translator("id", "Asia/Makassar").render(text)
+    assert "pukul 22.00" in catalogs.translator("id", "Asia/Jayapura").render(text)
