@@ -1,4 +1,4 @@
-"""The command line: `python -m bot run | demo | init`."""
+"""The command line: `python -m bot run | demo | init | catalog check`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import asyncio
 import signal
 import sys
 from collections.abc import Sequence
-
-from storage.crypto import KeyProblem, create_key_file
+from pathlib import Path
 
 from bot import app as telegram_app
 from bot.config import Settings, load_settings
 from bot.logs import setup_logging
-from bot.services import open_services
+from bot.services import open_services, utc_now
+from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
+from flows.regions import default_directory
+from storage.crypto import KeyProblem, create_key_file
 
 
 class ConfigProblem(Exception):
@@ -76,6 +78,19 @@ async def init(settings: Settings) -> None:
     print(f"Database ready: {settings.database}")
 
 
+def catalog_check(path: Path | None) -> int:
+    """Validates a service catalog and prints every error with file and line."""
+    target = path or DEFAULT_CATALOG
+    errors = check_catalog(target, today=utc_now().date(), regions=default_directory())
+    for error in errors:
+        print(error)
+    if errors:
+        print(f"{len(errors)} error(s) in {target}", file=sys.stderr)
+        return 1
+    print(f"{target}: no errors")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Builds the argument parser."""
     p = argparse.ArgumentParser(prog="python -m bot", description="Jembatan Telegram bot")
@@ -83,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the offline demo when no TELEGRAM_BOT_TOKEN is set)")
     sub.add_parser("demo", help="chat with the bot in this terminal, against a local simulator")
     sub.add_parser("init", help="create the encryption key and the database")
+    catalog = sub.add_parser("catalog", help="service catalog tools")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    check = catalog_sub.add_parser("check", help="validate a catalog (default: the bundled one)")
+    check.add_argument("path", nargs="?", type=Path, help="a catalog directory or YAML file")
     return p
 
 
@@ -92,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     command = args.command or "run"
+    if command == "catalog":
+        return catalog_check(args.path or settings.catalog)
     try:
         if command == "init":
             asyncio.run(init(settings))
@@ -105,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_bot(settings))
     except (KeyProblem, ConfigProblem) as problem:
         print(f"Jembatan cannot start: {problem}", file=sys.stderr)
+        return 2
+    except CatalogInvalid as invalid:
+        print("Jembatan cannot start: the service catalog has errors:", file=sys.stderr)
+        for error in invalid.errors:
+            print(f"  {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from storage.crypto import create_key_file
-
 from bot import app as telegram_app
 from bot.config import Settings
 from bot.services import open_services
 from bot.simulator import BotApiSimulator, ChatMessage, SimUser
+from storage.crypto import create_key_file
 
 DEMO_TOKEN = "100000001:offline-demo-token"
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api-spec.json"

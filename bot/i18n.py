@@ -22,6 +22,12 @@ DEFAULT_LOCALE = "id"
 SUPPORTED_LOCALES = ("id", "en")
 BABEL_LOCALES = {"id": "id_ID", "en": "en"}
 DEFAULT_TIMEZONE = "Asia/Jakarta"
+ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
 
 
 def placeholders(text: str) -> set[str]:
@@ -82,17 +88,26 @@ class Translator:
         values = {name: self.value(value) for name, value in part.params}
         return template.format(**values)
 
+    def moment(self, at: datetime, style: str) -> str:
+        """Formats a time in her zone: "14.05", "25 November 2026", or both with WIB/WITA/WIT."""
+        babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
+        local = at.astimezone(self.tz)
+        clock = format_time(local, "short", tzinfo=self.tz, locale=babel_locale)
+        if style == "time":
+            return clock
+        day = format_date(local, "full" if style == "datetime" else "long", locale=babel_locale)
+        if style == "date":
+            return day
+        zone = ZONE_NAMES.get(self.tz.key, format_datetime(local, "z", locale=babel_locale))
+        return f"{day}, {clock} {zone}"
+
     def value(self, value: Param) -> str:
         """Formats one placeholder value for this locale and time zone."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
         if isinstance(value, Moment):
-            if value.style == "time":
-                return format_time(value.at, "short", tzinfo=self.tz, locale=babel_locale)
-            if value.style == "date":
-                return format_date(value.at.astimezone(self.tz), "long", locale=babel_locale)
-            return format_datetime(value.at, "medium", tzinfo=self.tz, locale=babel_locale)
+            return self.moment(value.at, value.style)
         if isinstance(value, datetime):
-            return format_datetime(value, "medium", tzinfo=self.tz, locale=babel_locale)
+            return self.moment(value, "datetime")
         if isinstance(value, date):
             return format_date(value, "long", locale=babel_locale)
         if isinstance(value, Text | Plain | Localized):

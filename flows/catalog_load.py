@@ -632,12 +632,13 @@ class _Checker:
                 tags.append(tag)
         starts = entry.day("starts")
         ends = entry.optional_day("ends")
-        for name, day in (("starts", starts), ("ends", ends)):
-            if day is not None and day != date.min and day < self.today:
-                entry.error(
-                    entry.fields[name],
-                    f"{name} {day.isoformat()} is in the past (today is {self.today.isoformat()})",
-                )
+        # A running programme (started, not yet ended) is fine; one that is over is not.
+        name, day = ("ends", ends) if ends not in (None, date.min) else ("starts", starts)
+        if day is not None and day != date.min and day < self.today:
+            entry.error(
+                entry.fields[name],
+                f"{name} {day.isoformat()} is in the past (today is {self.today.isoformat()})",
+            )
         if ends is not None and starts != date.min and ends < starts:
             entry.error(entry.fields["ends"], f"ends {ends.isoformat()} is before starts")
         programme = Programme(

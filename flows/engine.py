@@ -159,12 +159,15 @@ def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
     return replace(ctx, referrals=tuple(referrals))
 
 
-def _show(before: Session, step: Step, ctx: Context, *, edit: bool) -> Outcome:
+def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool = False) -> Outcome:
+    """Moves to the step's session and shows its screen (brief: only the part with buttons)."""
     session = step.session
     if session.state == "menu" and session.draft:
         session = replace(session, draft=())
     session = replace(session, seq=session.seq + 1)
     screen = current_screen(session, context_after(ctx, step.effects))
+    if brief and screen.contact_button is None and len(screen.bubbles) > 1:
+        screen = replace(screen, bubbles=screen.bubbles[-1:])
     notices = step.notices
     leaving_phone = before.state == "intake_phone" and session.state != "intake_phone"
     if leaving_phone:
@@ -183,7 +186,8 @@ def _show(before: Session, step: Step, ctx: Context, *, edit: bool) -> Outcome:
 
 
 def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
-    return _show(session, Step(session, notices=(notice,)), ctx, edit=False)
+    """Answers with a notice and brings back the buttons of the screen she is on."""
+    return _show(session, Step(session, notices=(notice,)), ctx, edit=False, brief=True)
 
 
 def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
@@ -195,7 +199,7 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
     )
     if not valid or parsed is None:
         stale = t("This menu is no longer current. Here is the current one.")
-        outcome = _show(session, Step(session), ctx, edit=False)
+        outcome = _show(session, Step(session), ctx, edit=False, brief=True)
         return replace(outcome, effects=(AnswerButton(stale), *outcome.effects))
     step = node_of(session).on_button(session, parsed[1], ctx)
     return _show(session, step, ctx, edit=True)
@@ -240,7 +244,9 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
         return _go(session, "emergency", {}, ctx)
     handler = node_of(session).on_text
     if handler is not None:
-        return _show(session, handler(session, words, ctx), ctx, edit=False)
+        step = handler(session, words, ctx)
+        stayed = step.session.state == session.state and step.session.params == session.params
+        return _show(session, step, ctx, edit=False, brief=stayed)
     intent = route(words)
     if intent is None:
         return _again(session, bubble(not_understood()), ctx)

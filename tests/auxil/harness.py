@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.crypto import create_key_file
 from telegram.ext import Application
 
 from bot import app as telegram_app
 from bot.config import Settings, load_settings
 from bot.services import Services, open_services
 from bot.simulator import BotApiSimulator, SimUser
+from storage.crypto import create_key_file
 
 TOKEN = "123456789:TEST-token-never-in-logs"
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "bot-api-spec.json"

@@ -1,0 +1,299 @@
+"""Training, health, going home and consented referrals, walked as a person would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.simulator import SimUser
+from tests.auxil.harness import Jembatan
+
+MENU = "Mau lihat apa, Kak?"
+CONSENT_YES = "✅ Saya setuju"
+ADULT = "Ya, 18 tahun ke atas"
+CHAT_ANY = "💬 Lewat chat ini, kapan saja 08.00–20.00 (paling aman)"
+
+
+class TapCounter:
+    """Presses buttons for a person and counts the taps."""
+
+    def __init__(self, user: SimUser) -> None:
+        self.user = user
+        self.taps = 0
+
+    async def press(self, label: str) -> None:
+        self.taps += 1
+        await self.user.press(label)
+
+    async def press_paging(self, label: str) -> None:
+        while label not in self.user.last_buttons:
+            await self.press("Lainnya ›")
+        await self.press(label)
+
+
+def raw_database(jembatan: Jembatan) -> bytes:
+    db = jembatan.settings.database
+    wal = db.with_name(db.name + "-wal")
+    return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def in_region(user: SimUser, typed: str, label: str) -> None:
+    await user.send("/start")
+    await user.press("Bahasa Indonesia")
+    await user.send(typed)
+    await user.press(label)
+    assert user.last_message.startswith(MENU)
+
+
+def chat_text(user: SimUser, last: int = 6) -> str:
+    return "\n".join(m.text or "" for m in user.bot_messages[-last:])
+
+
+async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    tap = TapCounter(user)
+    await user.send("/start")
+    await tap.press("Bahasa Indonesia")
+    await tap.press_paging("Jawa Timur")
+    await tap.press_paging("Kota Kediri")
+    await tap.press("🎓 Pelatihan dan bantuan usaha")
+    assert user.last_message.startswith("Pelatihan gratis dan bantuan usaha di Kota Kediri")
+    await tap.press("Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)")
+    details = chat_text(user, 3)
+    for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "Tidak punya KTP?"):
+        assert expected in details
+    await tap.press("🙋 Saya mau ikut")
+    consent = chat_text(user, 4)
+    assert "Dinas Sosial Kota Kediri" in consent
+    assert "180 hari" in consent and "Hak Kakak" in consent
+    await tap.press(CONSENT_YES)
+    await tap.press(ADULT)
+    await tap.press(CHAT_ANY)
+    await tap.press("Lewati")
+    await tap.press("Ya, hanya saya")
+    assert "Coba periksa dulu, Kak:" in user.last_message
+    await tap.press("✅ Kirim")
+    assert tap.taps <= 12, f"{tap.taps} taps"
+    confirmation = chat_text(user, 3)
+    assert "✅ Permintaan sudah terkirim. Kode Kakak:" in confirmation
+    assert "paling lambat" in confirmation and "WIB" in confirmation
+
+    assert jembatan.services is not None
+    stored = await jembatan.services.referrals.for_user(
+        (await jembatan.services.users.get_or_create(user.user_id)).id
+    )
+    assert len(stored) == 1
+    referral = stored[0]
+    assert referral.code in confirmation, "the code shown is the code stored"
+    assert referral.status == "new" and referral.service == "training"
+    assert referral.region_code == "35.71" and referral.contact == "chat"
+    consents = await jembatan.services.consents.list_for(referral.user_id or 0)
+    assert [c.text_version for c in consents] == ["referral-consent-2026-11-v1"]
+    assert consents[0].given_at == jembatan.clock.now
+    history = await jembatan.services.referrals.history(referral.id)
+    assert [status for _, _, status in history] == ["new"]
+
+
+async def test_reference_codes_have_no_ambiguous_characters(jembatan: Jembatan) -> None:
+    assert jembatan.services is not None
+    codes = {jembatan.services.code_source() for _ in range(500)}
+    assert len(codes) == 500
+    assert not set("".join(codes)) & set("0O1IL2Z5S8BUV")
+
+
+async def test_health_by_need_then_facility_and_declining_consent_keeps_nothing(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "kediri", "Kota Kediri (Jawa Timur)")
+    await user.press("🩺 Layanan kesehatan")
+    assert "🔬 Tes HIV dan IMS (rahasia)" in user.last_buttons
+    await user.press("🔬 Tes HIV dan IMS (rahasia)")
+    await user.press("Puskesmas Pesantren II")
+    details = chat_text(user, 2)
+    assert "📍" in details and "🕘" in details and "terakhir dicek" in details
+    await user.press("🙋 Bantu saya ke sana")
+    await user.press("✖ Tidak, kembali")
+    texts = chat_text(user, 3)
+    assert "Tidak ada yang dikirim dan tidak ada yang disimpan." in texts
+    assert "Puskesmas Pesantren II" in texts, "back at the information she was reading"
+    assert jembatan.services is not None
+    rows = await jembatan.services.db.fetchall("SELECT * FROM consents")
+    assert rows == []
+    assert await jembatan.services.db.fetchall("SELECT * FROM referrals") == []
+
+
+async def test_going_home_by_phone_with_typo_region_and_change_before_sending(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupng", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press("🏠 Pulang kampung")
+    assert "Cara memintanya:" in chat_text(user, 2)
+    await user.press("🏠 Pilih daerah asal")
+    assert user.last_message.startswith("Kampung halaman Kakak")
+    await user.send("surabya")
+    await user.press("Kota Surabaya (Jawa Timur)")
+    plan = chat_text(user, 3)
+    assert "Daerah asal: Kota Surabaya." in plan
+    assert "Waktu berangkat" in plan and "Membawa anak" in plan
+    await user.press("🙋 Bantu saya pulang")
+    await user.press(CONSENT_YES)
+    await user.press(ADULT)
+    await user.press("📞 Lewat telepon")
+    assert user.reply_keyboard == ["📱 Kirim nomor saya"]
+    await user.send("12345")
+    assert "0812-3456-7890" in chat_text(user, 3), "the error shows an example"
+    await user.press("📱 Kirim nomor saya")
+    assert user.reply_keyboard is None, "the share-number key is gone after use"
+    assert (
+        user.last_message
+        == "Jam berapa aman untuk menghubungi Kakak? Jamnya sesuai waktu setempat."
+    )
+    await user.press("🌅 Pagi 08.00–12.00")
+    await user.send("Mawar")
+    await user.press("Tidak, dipakai bersama")
+    summary = user.last_message
+    assert "Nama panggilan: Mawar" in summary and "dipakai bersama" in summary
+    assert "Pulang ke Kota Surabaya" in summary
+    await user.press("✏️ Ubah")
+    await user.press("Nama panggilan")
+    await user.send("Melati")
+    assert "Nama panggilan: Melati" in user.last_message
+    await user.press("⚡ Kirim, ini mendesak")
+    assert "Kode Kakak" in chat_text(user, 3)
+    assert "menelepon" in chat_text(user, 3)
+
+    assert jembatan.services is not None
+    referral = (await jembatan.services.db.fetchall("SELECT * FROM referrals"))[0]
+    assert referral["urgency"] == "urgent" and referral["home_region"] == "35.78"
+    assert referral["phone_alone"] == 0 and referral["time_window"] == "morning"
+    personal = await jembatan.services.referrals.personal(referral["id"])
+    assert personal == {"nickname": "Melati", "phone": user.phone_number}
+    raw = raw_database(jembatan)
+    for secret in (b"Melati", b"Mawar", user.phone_number.encode(), user.phone_number[1:].encode()):
+        assert secret not in raw, secret
+
+
+async def test_under_18_is_led_to_child_protection_and_nothing_is_kept(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "banjarmasin", "Kota Banjarmasin (Kalimantan Selatan)")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    await user.press(user.last_buttons[0])
+    await user.press(CONSENT_YES)
+    await user.press("Belum, di bawah 18")
+    texts = chat_text(user, 2)
+    assert "perlindungan anak" in texts and "129" in texts and "0811-1129-129" in texts
+    assert jembatan.services is not None
+    assert await jembatan.services.db.fetchall("SELECT * FROM referrals") == []
+    assert await jembatan.services.db.fetchall("SELECT * FROM consents") == []
+
+
+async def test_cancel_midway_ends_cleanly_with_nothing_half_stored(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "banjarbaru", "Kota Banjarbaru (Kalimantan Selatan)")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 Saya mau ikut")
+    await user.press(CONSENT_YES)
+    await user.press(ADULT)
+    await user.press("📞 Lewat telepon")
+    await user.send("0812 3456 7890")
+    await user.send("/batal")
+    assert "Permintaan dibatalkan. Tidak ada data yang disimpan." in chat_text(user, 3)
+    assert user.last_message.startswith(MENU)
+    assert user.reply_keyboard is None
+    assert jembatan.services is not None
+    assert await jembatan.services.db.fetchall("SELECT * FROM referrals") == []
+    person = await jembatan.services.users.get_or_create(user.user_id)
+    session = await jembatan.services.sessions.load(person.id)
+    assert session is not None and session["draft"] == {}, "the typed number was dropped"
+
+
+async def test_her_requests_show_status_in_plain_words_and_can_be_cancelled(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "jakbar", "Kota Administrasi Jakarta Barat (DKI Jakarta)")
+    await user.press("🆘 Bantuan darurat")
+    await user.press("📞 Minta petugas segera menghubungi saya")
+    await user.press(CONSENT_YES)
+    await user.press(ADULT)
+    await user.press(CHAT_ANY)
+    await user.press("Lewati")
+    await user.press("Ya, hanya saya")
+    assert "Mendesak: ya" in user.last_message
+    await user.press("✅ Kirim")
+    await user.press("📋 Permintaan saya")
+    assert user.last_buttons[0].endswith("· Terkirim, menunggu petugas")
+    await user.press(user.last_buttons[0])
+    assert "Status: Terkirim, menunggu petugas" in user.last_message
+    await user.press("✖ Batalkan permintaan ini")
+    await user.press("Ya, batalkan")
+    assert user.last_buttons[0].endswith("· Dibatalkan oleh Kakak")
+    assert jembatan.services is not None
+    referral = (await jembatan.services.db.fetchall("SELECT * FROM referrals"))[0]
+    assert referral["status"] == "cancelled"
+    history = await jembatan.services.referrals.history(referral["id"])
+    assert [s for _, _, s in history] == ["new", "cancelled"]
+
+
+async def test_typed_words_route_to_the_right_place(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kediri", "Kota Kediri (Jawa Timur)")
+    routes = {
+        "mau kerja": "Pelatihan gratis dan bantuan usaha di Kota Kediri",
+        "jait": "Pelatihan gratis dan bantuan usaha di Kota Kediri",
+        "tes hiv": "Tempat yang bisa didatangi untuk: 🔬 Tes HIV dan IMS (rahasia)",
+        "hamill": "Tempat yang bisa didatangi untuk: 🤰 Kehamilan dan KB",
+        "bpjs": "Tempat yang bisa didatangi untuk: 🪪 Bantuan BPJS PBI/KIS",
+        "sakitt": "Layanan apa yang Kakak cari?",
+        "pulng kampung": "Kampung halaman Kakak di mana?",
+    }
+    for words, expected in routes.items():
+        await user.send(words)
+        assert user.last_message.startswith(expected) or expected in chat_text(user, 3), words
+    await user.send("dipukul")
+    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+    await user.send("asdfgh")
+    assert "saya belum mengerti" in chat_text(user, 2)
+    assert jembatan.services is not None
+    person = await jembatan.services.users.get_or_create(user.user_id)
+    session = await jembatan.services.sessions.load(person.id)
+    assert "asdfgh" not in repr(session) and "dipukul" not in repr(session)
+
+
+async def test_danger_words_open_emergency_even_in_the_middle_of_a_request(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 Saya mau ikut")
+    await user.send("tolong saya takut")
+    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+
+
+async def test_bot_refuses_to_start_on_an_invalid_catalog(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.auxil.harness import settings_in
+
+    settings_in(tmp_path)
+    broken = Path(__file__).resolve().parents[1] / "flows" / "data" / "broken_catalog"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "JEMBATAN_DATA_DIR": str(tmp_path),
+        "JEMBATAN_CATALOG": str(broken),
+        "TELEGRAM_BOT_TOKEN": "1:never-used",
+        "JEMBATAN_API_BASE_URL": "http://127.0.0.1:9/bot",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "the service catalog has errors" in result.stderr
+    assert "programmes.yaml:19:" in result.stderr
+    assert "1:never-used" not in result.stderr + result.stdout
