@@ -101,7 +101,8 @@ async def run_demo(
     settings: Settings, source: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
     """Starts the simulator and the bot with a throw-away database, then chats in the terminal."""
-    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("", "telegram"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="jembatan-demo-") as tmp:
         data = Path(tmp)
         demo = replace(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 from bot.simulator import SimUser
-from tests.auxil.harness import Jembatan
+from tests.auxil.harness import Jembatan, settings_in
 
 MENU = "Mau lihat apa, Kak?"
 CONSENT_YES = "✅ Saya setuju"
@@ -275,25 +278,23 @@ async def test_danger_words_open_emergency_even_in_the_middle_of_a_request(
     assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
 
 
+BROKEN_CATALOG = Path(__file__).resolve().parents[1] / "flows" / "data" / "broken_catalog"
+
+
 async def test_bot_refuses_to_start_on_an_invalid_catalog(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.auxil.harness import settings_in
-
     settings_in(tmp_path)
-    broken = Path(__file__).resolve().parents[1] / "flows" / "data" / "broken_catalog"
     env = {
         "PATH": "/usr/bin:/bin",
         "JEMBATAN_DATA_DIR": str(tmp_path),
-        "JEMBATAN_CATALOG": str(broken),
+        "JEMBATAN_CATALOG": str(BROKEN_CATALOG),
         "TELEGRAM_BOT_TOKEN": "1:never-used",
         "JEMBATAN_API_BASE_URL": "http://127.0.0.1:9/bot",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=60
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stdout=PIPE, stderr=PIPE
     )
-    assert result.returncode == 2
-    assert "the service catalog has errors" in result.stderr
-    assert "programmes.yaml:19:" in result.stderr
-    assert "1:never-used" not in result.stderr + result.stdout
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert "the service catalog has errors" in err.decode()
+    assert "programmes.yaml:19:" in err.decode()
+    assert b"1:never-used" not in out + err
