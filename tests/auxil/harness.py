@@ -59,6 +59,7 @@ class Jembatan:
             TOKEN,
             base_url=self.sim.base_url,
             base_file_url=self.sim.base_file_url,
+            overall_rate=self.settings.overall_rate,
             on_update_done=self.sim.on_processed,
         )
         await telegram_app.start(self.app, self.services.catalogs)
