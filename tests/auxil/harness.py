@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,6 +51,7 @@ class Jembatan:
     clock: FakeClock = field(default_factory=FakeClock)
     app: Application | None = None  # type: ignore[type-arg]
     services: Services | None = None
+    webhook: telegram_app.Webhook | None = None
 
     async def start(self) -> None:
         """Opens storage and starts polling the simulator."""
@@ -62,7 +64,7 @@ class Jembatan:
             overall_rate=self.settings.overall_rate,
             on_update_done=self.sim.on_processed,
         )
-        await telegram_app.start(self.app, self.services.catalogs)
+        await telegram_app.start(self.app, self.services.catalogs, self.webhook)
 
     async def stop(self) -> None:
         """Stops the bot and closes storage, as a shutdown would."""
@@ -81,6 +83,13 @@ class Jembatan:
     def user(self, first_name: str = "Sari", language_code: str = "id") -> SimUser:
         """A new person in a private chat with the bot."""
         return self.sim.user(first_name=first_name, language_code=language_code)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def spec_path() -> Path | None:
