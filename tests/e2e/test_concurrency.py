@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.simulator import SimUser
 from tests.auxil.harness import Jembatan
+from tests.benchmarks.concurrency import journey
 
 USERS = 50
-
-
-async def journey(user: SimUser) -> list[str]:
-    await user.send("/start")
-    await user.press("Bahasa Indonesia")
-    await user.send("kupng")
-    await user.press("Kota Kupang (Nusa Tenggara Timur)")
-    return [m.text or "" for m in user.bot_messages]
 
 
 async def test_fifty_people_with_slow_telegram_each_see_their_own_ordered_chat(

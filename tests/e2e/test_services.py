@@ -75,6 +75,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press("Ya, hanya saya")
     assert "Coba periksa dulu, Kak:" in user.last_message
     await tap.press("✅ Kirim")
+    print(f"training referral from /start: {tap.taps} taps")
     assert tap.taps <= 12, f"{tap.taps} taps"
     confirmation = chat_text(user, 3)
     assert "✅ Permintaan sudah terkirim. Kode Kakak:" in confirmation

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from bot import app as telegram_app
 from bot.simulator import BotApiSimulator
 from tests.auxil.harness import Jembatan, free_port, settings_in
 
 
+async def webhook_bot(sim: BotApiSimulator, tmp_path: Path, secret: str) -> tuple[Jembatan, str]:
+    port = free_port()
+    harness = Jembatan(sim, settings_in(tmp_path))
+    url = f"http://127.0.0.1:{port}/telegram"
+    harness.webhook = telegram_app.Webhook(url=url, secret=secret, listen="127.0.0.1", port=port)
+    await harness.start()
+    return harness, url
+
+
 async def test_the_bot_works_by_webhook_with_a_secret_token(
     sim: BotApiSimulator, tmp_path: Path
 ) -> None:
-    port = free_port()
-    harness = Jembatan(sim, settings_in(tmp_path))
-    harness.webhook = telegram_app.Webhook(
-        url=f"http://127.0.0.1:{port}/telegram",
-        secret="s3cret-Token_for-webhook",
-        listen="127.0.0.1",
-        port=port,
-    )
-    await harness.start()
+    harness, _ = await webhook_bot(sim, tmp_path, "s3cret-Token_for-webhook")
     try:
         calls = [c for c in sim.calls if c.method == "setWebhook"]
         assert calls and calls[-1].params["secret_token"] == "s3cret-Token_for-webhook"
@@ -34,32 +37,13 @@ async def test_the_bot_works_by_webhook_with_a_secret_token(
 
 
 async def test_a_push_without_the_secret_is_refused(sim: BotApiSimulator, tmp_path: Path) -> None:
-    import httpx
-
-    port = free_port()
-    harness = Jembatan(sim, settings_in(tmp_path))
-    harness.webhook = telegram_app.Webhook(
-        url=f"http://127.0.0.1:{port}/telegram",
-        secret="right-secret",
-        listen="127.0.0.1",
-        port=port,
-    )
-    await harness.start()
+    harness, url = await webhook_bot(sim, tmp_path, "right-secret")
     try:
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1,
-                "date": 0,
-                "chat": {"id": 5, "type": "private"},
-                "text": "hi",
-            },
-        }
+        chat = {"id": 5, "type": "private"}
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": chat}}
         async with httpx.AsyncClient() as client:
             wrong = await client.post(
-                f"http://127.0.0.1:{port}/telegram",
-                json=update,
-                headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
             )
         assert wrong.status_code == 403
         assert harness.services is not None
