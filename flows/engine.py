@@ -16,7 +16,7 @@ from flows import (
     welcome,
 )
 from flows.keywords import Intent, is_danger, route
-from flows.node import Context, Node, Step, goto
+from flows.node import EMERGENCY, Context, Node, Step, goto
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
@@ -201,6 +201,8 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
         stale = t("This menu is no longer current. Here is the current one.")
         outcome = _show(session, Step(session), ctx, edit=False, brief=True)
         return replace(outcome, effects=(AnswerButton(stale), *outcome.effects))
+    if parsed[1] == EMERGENCY:
+        return _show(session, Step(goto(session, "emergency")), ctx, edit=True)
     step = node_of(session).on_button(session, parsed[1], ctx)
     return _show(session, step, ctx, edit=True)
 

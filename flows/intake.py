@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 from lokal import add_working_days, parse_phone
 
-from flows.node import Context, Node, Step, goto, with_answers
+from flows.node import (
+    Context,
+    Node,
+    Step,
+    emergency_button,
+    goto,
+    menu_button,
+    with_answers,
+)
 from flows.services import service_title
 from flows.types import (
     Bubble,
@@ -94,6 +102,10 @@ def _cancel_button() -> Button:
     return Button(t("✖ Cancel"), CANCEL)
 
 
+def _cancel_row() -> tuple[Button, ...]:
+    return (_cancel_button(), emergency_button())
+
+
 def _office_name(session: Session, ctx: Context) -> Part:
     office = ctx.catalog.office_for(session.region_code)
     return office.name if office else Plain("-")
@@ -148,7 +160,11 @@ def view_consent(session: Session, ctx: Context) -> Screen:
                 )
             ),
         ),
-        ((Button(t("✅ I agree"), "agree"),), (Button(t("✖ No, go back"), "decline"),)),
+        (
+            (Button(t("✅ I agree"), "agree"),),
+            (Button(t("✖ No, go back"), "decline"),),
+            (emergency_button(),),
+        ),
     )
 
 
@@ -173,7 +189,7 @@ def view_age(session: Session, ctx: Context) -> Screen:
         (bubble(t("Are you 18 years old or older?")),),
         (
             (Button(t("Yes, 18 or older"), "adult"), Button(t("No, under 18"), "minor")),
-            (_cancel_button(),),
+            _cancel_row(),
         ),
     )
 
@@ -201,7 +217,7 @@ def view_child_protection(session: Session, ctx: Context) -> Screen:
     return Screen(
         "child_protection",
         (bubble(t("Thank you for telling me, Kak.")), Bubble(tuple(lines))),
-        ((Button(t("🆘 Emergency"), "sos"), Button(t("☰ Menu"), "menu")),),
+        ((emergency_button(), menu_button()),),
     )
 
 
@@ -231,7 +247,7 @@ def view_contact(session: Session, ctx: Context) -> Screen:
             (Button(t("💬 In this chat, at a time I choose"), "chat_time"),),
             (Button(t("📞 By phone"), "phone"),),
             (Button(t("🚶 No need, I will come myself"), "visit"),),
-            (_cancel_button(),),
+            _cancel_row(),
         ),
     )
 
@@ -255,7 +271,7 @@ def view_window(session: Session, ctx: Context) -> Screen:
     return Screen(
         "intake_window",
         (bubble(t("When is it safe to contact you? Times are in your local time.")),),
-        (*rows, (_cancel_button(),)),
+        (*rows, _cancel_row()),
     )
 
 
@@ -280,7 +296,7 @@ def view_phone(session: Session, ctx: Context) -> Screen:
             ),
             bubble(t("Or choose another way:")),
         ),
-        ((Button(t("💬 Use this chat instead"), "chat_any"),), (_cancel_button(),)),
+        ((Button(t("💬 Use this chat instead"), "chat_any"),), _cancel_row()),
         contact_button=t("📱 Send my number"),
     )
 
@@ -340,7 +356,7 @@ def view_nickname(session: Session, ctx: Context) -> Screen:
                 )
             ),
         ),
-        ((Button(t("Skip"), "skip"),), (_cancel_button(),)),
+        ((Button(t("Skip"), "skip"),), _cancel_row()),
     )
 
 
@@ -368,7 +384,7 @@ def view_shared(session: Session, ctx: Context) -> Screen:
         (bubble(t("Is this phone used only by you?")),),
         (
             (Button(t("Yes, only me"), "alone"), Button(t("No, others use it too"), "shared")),
-            (_cancel_button(),),
+            _cancel_row(),
         ),
     )
 
@@ -437,6 +453,7 @@ def view_summary(session: Session, ctx: Context) -> Screen:
         (
             *send_rows,
             (Button(t("✏️ Change something"), "change"), _cancel_button()),
+            (emergency_button(),),
         ),
     )
 

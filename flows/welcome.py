@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.node import Context, Node, Step, goto
+from flows.node import Context, Node, Step, emergency_button, goto
 from flows.texts import erase_chat_hint, not_understood
 from flows.types import Bubble, Button, Plain, Screen, Session, bubble, t
 
@@ -55,7 +55,7 @@ def view(session: Session, ctx: Context) -> Screen:
             bubble(erase_chat_hint()),
             Bubble((t("Please choose your language:"),)),
         ),
-        language_rows(),
+        (*language_rows(), (emergency_button(),)),
     )
 
 

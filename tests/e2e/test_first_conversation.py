@@ -28,7 +28,7 @@ async def test_start_greets_in_short_messages_and_offers_languages(jembatan: Jem
     assert any("Soal privasi" in t for t in texts), "limits of confidentiality are told"
     assert any("Bersihkan riwayat" in t for t in texts), "how to erase the chat is told"
     assert user.last_message == "Silakan pilih bahasa:"
-    assert user.last_buttons == ["Bahasa Indonesia", "English"]
+    assert user.last_buttons == ["Bahasa Indonesia", "English", "🆘 Darurat"]
 
 
 async def test_region_by_buttons_in_indonesian(jembatan: Jembatan) -> None:

@@ -299,3 +299,15 @@ async def test_bot_refuses_to_start_on_an_invalid_catalog(tmp_path: Path) -> Non
     assert "the service catalog has errors" in err.decode()
     assert "programmes.yaml:19:" in err.decode()
     assert b"1:never-used" not in out + err
+
+
+async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 Saya mau ikut")
+    await user.press(CONSENT_YES)
+    assert "🆘 Darurat" in user.last_buttons
+    await user.press("🆘 Darurat")
+    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
