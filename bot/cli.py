@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import admin
 from bot import app as telegram_app
+from bot.admin import INVITE_DAYS
 from bot.config import Settings, load_settings
 from bot.logs import setup_logging
 from bot.services import open_services, utc_now
@@ -102,7 +104,44 @@ def parser() -> argparse.ArgumentParser:
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
     check = catalog_sub.add_parser("check", help="validate a catalog (default: the bundled one)")
     check.add_argument("path", nargs="?", type=Path, help="a catalog directory or YAML file")
+    staff = sub.add_parser("caseworker", help="staff accounts: invite, list, deactivate")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    inv = staff_sub.add_parser("invite", help="create an account and print its one-time link")
+    inv.add_argument("--name", required=True)
+    inv.add_argument("--regions", required=True, help="kab/kota codes, comma-separated, or *")
+    inv.add_argument("--services", default="*", help="training,livelihood,health,going_home,...")
+    inv.add_argument("--role", default="caseworker", help="caseworker, supervisor or admin")
+    inv.add_argument("--days", type=int, default=INVITE_DAYS, help="days the link stays valid")
+    staff_sub.add_parser("list", help="list staff accounts")
+    off = staff_sub.add_parser("deactivate", help="take away an account's access at once")
+    off.add_argument("id", type=int)
     return p
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `caseworker invite | list | deactivate`."""
+    if args.staff_command == "invite":
+        try:
+            link = await admin.invite(
+                settings, args.name, _csv(args.regions), _csv(args.services), args.role, args.days
+            )
+        except ValueError as problem:
+            print(f"Not done: {problem}", file=sys.stderr)
+            return 2
+        print(f"One-time invite (valid {args.days} days, single use): {link}")
+    elif args.staff_command == "list":
+        for line in await admin.list_staff(settings):
+            print(line)
+    elif not await admin.deactivate(settings, args.id):
+        print(f"No active account with id {args.id}.", file=sys.stderr)
+        return 1
+    else:
+        print(f"Account {args.id} deactivated.")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "catalog":
         return catalog_check(args.path or settings.catalog)
     try:
+        if command == "caseworker":
+            return asyncio.run(staff_command(settings, args))
         if command == "init":
             asyncio.run(init(settings))
         elif command == "demo" or (command == "run" and not settings.token):

@@ -32,6 +32,7 @@ class Settings:
     overall_rate: float
     catalog: Path | None
     retention_days: int
+    bot_username: str | None
 
     @property
     def env(self) -> dict[str, str]:
@@ -69,4 +70,5 @@ def load_settings(
         overall_rate=float(get("JEMBATAN_OVERALL_RATE", "30")),
         catalog=Path(catalog) if catalog else None,
         retention_days=int(get("JEMBATAN_RETENTION_DAYS", "180")),
+        bot_username=get("JEMBATAN_BOT_USERNAME") or None,
     )

@@ -10,13 +10,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapter import to_input
+from bot.desk import INVITE_PREFIX, Desk
 from bot.effects import ChatEffects
 from bot.group import answer_group, is_private
 from bot.i18n import Translator
 from bot.persist import commit
 from bot.services import Services
 from flows import engine
-from flows.types import Session, t
+from flows.types import CommandIn, CreateReferral, Session, t
 from storage.referrals import DuplicateCode
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class Conversation:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.desk = Desk(services)
 
     def translator(self, session: Session) -> Translator:
         """The translator for a session: its locale and its region's time zone."""
@@ -49,6 +51,15 @@ class Conversation:
         if inp is None or chat is None or person is None:
             return
         services = self.services
+        me = await services.caseworkers.by_telegram(person.id)
+        if me is not None:
+            await self.desk.on_update(update, context.bot, me)
+            return
+        payload = inp.args if isinstance(inp, CommandIn) and inp.name == "start" else ""
+        if payload.startswith(INVITE_PREFIX):
+            if await self.desk.redeem(context.bot, chat.id, person.id, payload):
+                return
+            inp = CommandIn("start")
         user = await services.users.get_or_create(person.id)
         session = Session.from_dict(await services.sessions.load(user.id))
         ctx = services.flow_context(await services.referrals.for_user(user.id))
@@ -63,6 +74,9 @@ class Conversation:
             raise RuntimeError("no free reference code after several attempts")
         tr = self.translator(outcome.session)
         await ChatEffects(context.bot, chat.id, tr, update.callback_query).run(outcome.effects)
+        for effect in outcome.effects:
+            if isinstance(effect, CreateReferral):
+                await self.desk.announce(context.bot, effect.code)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and gives the person a calm reply."""

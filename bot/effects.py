@@ -60,12 +60,12 @@ class ChatEffects:
         self.answered = True
         await self.query.answer(text=text)
 
-    async def send(self, screen: Screen, seq: int) -> None:
+    async def send(self, screen: Screen, seq: int | None) -> None:
         """Sends every bubble of a screen as a new message."""
         for text, markup in messages(screen, seq, self.tr):
             await self.bot.send_message(self.chat_id, text, reply_markup=markup)
 
-    async def edit(self, screen: Screen, seq: int) -> None:
+    async def edit(self, screen: Screen, seq: int | None) -> None:
         """Turns the pressed message into the screen's first bubble; sends the rest."""
         message = self.query.message if self.query else None
         rendered = messages(screen, seq, self.tr)

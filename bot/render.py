@@ -24,14 +24,17 @@ def bubble_text(bubble: Bubble, tr: Translator) -> str:
     return text[:MAX_MESSAGE_LENGTH] or "…"
 
 
-def keyboard(screen: Screen, seq: int, tr: Translator) -> InlineKeyboardMarkup | None:
-    """Renders a screen's buttons; their callback data names the screen number and action."""
+def keyboard(screen: Screen, seq: int | None, tr: Translator) -> InlineKeyboardMarkup | None:
+    """Renders a screen's buttons; their data names the screen number (if any) and the action."""
     if not screen.keyboard:
         return None
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(tr.render(b.label), callback_data=button_data(seq, b.action))
+                InlineKeyboardButton(
+                    tr.render(b.label),
+                    callback_data=b.action if seq is None else button_data(seq, b.action),
+                )
                 for b in row
             ]
             for row in screen.keyboard
@@ -51,7 +54,7 @@ def reply_markup(
     return None
 
 
-def messages(screen: Screen, seq: int, tr: Translator) -> list[tuple[str, Markup | None]]:
+def messages(screen: Screen, seq: int | None, tr: Translator) -> list[tuple[str, Markup | None]]:
     """Renders a screen as messages: inline buttons on the last, the reply key on the first."""
     texts = [bubble_text(b, tr) for b in screen.bubbles]
     last = len(texts) - 1

@@ -16,6 +16,7 @@ from flows.node import Context
 from flows.regions import RegionDirectory, default_directory
 from flows.types import ReferralView
 from storage.audit import AuditRepo
+from storage.caseworkers import CaseworkerRepo
 from storage.consents import ConsentRepo
 from storage.crypto import FieldCipher, load_key
 from storage.db import Database
@@ -69,6 +70,7 @@ class Services:
     consents: ConsentRepo
     referrals: ReferralRepo
     audit: AuditRepo
+    caseworkers: CaseworkerRepo
     catalogs: Catalogs
     regions: RegionDirectory
     catalog: Catalog
@@ -115,6 +117,7 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         consents=ConsentRepo(db),
         referrals=ReferralRepo(db, cipher),
         audit=AuditRepo(db),
+        caseworkers=CaseworkerRepo(db, cipher),
         catalogs=catalogs,
         regions=regions,
         catalog=catalog,

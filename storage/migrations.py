@@ -97,6 +97,39 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX referral_events_referral ON referral_events(referral_id)",
         ),
     ),
+    Migration(
+        3,
+        "caseworkers, one-time invites, notifications, claims and outcomes",
+        (
+            """CREATE TABLE caseworkers (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('caseworker', 'supervisor', 'admin')),
+                regions TEXT NOT NULL,
+                services TEXT NOT NULL,
+                telegram_id INTEGER UNIQUE,
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                bound_at TEXT,
+                deactivated_at TEXT)""",
+            """CREATE TABLE invites (
+                token_hash TEXT PRIMARY KEY,
+                caseworker_id INTEGER NOT NULL REFERENCES caseworkers(id) ON DELETE CASCADE,
+                expires_at TEXT NOT NULL,
+                used_at TEXT)""",
+            """CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                caseworker_id INTEGER NOT NULL REFERENCES caseworkers(id) ON DELETE CASCADE,
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                sent_at TEXT NOT NULL)""",
+            "CREATE INDEX notifications_referral ON notifications(referral_id)",
+            "ALTER TABLE referrals ADD COLUMN claimed_by INTEGER REFERENCES caseworkers(id)",
+            "ALTER TABLE referrals ADD COLUMN outcome TEXT",
+            "ALTER TABLE referrals ADD COLUMN routed INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 
 

@@ -56,6 +56,8 @@ class Referral:
     status: str
     created_at: datetime
     updated_at: datetime
+    outcome: str | None = None
+    claimed_by: int | None = None
 
 
 def _referral(row: aiosqlite.Row) -> Referral:
@@ -76,6 +78,8 @@ def _referral(row: aiosqlite.Row) -> Referral:
         status=row["status"],
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
+        outcome=row["outcome"],
+        claimed_by=row["claimed_by"],
     )
 
 
@@ -149,6 +153,68 @@ class ReferralRepo:
             (status, self.db.now(), referral_id),
         )
         await self.add_event(conn, referral_id, status, actor)
+
+    async def claim(self, conn: aiosqlite.Connection, code: str, caseworker_id: int) -> bool:
+        """Claims a new referral; exactly one of several simultaneous claims succeeds."""
+        cursor = await conn.execute(
+            "UPDATE referrals SET status = 'claimed', claimed_by = ?, updated_at = ? "
+            "WHERE code = ? AND status = 'new'",
+            (caseworker_id, self.db.now(), code),
+        )
+        if cursor.rowcount != 1:
+            return False
+        referral = await self.by_code(code)
+        assert referral is not None
+        await self.add_event(conn, referral.id, "claimed", f"caseworker:{caseworker_id}")
+        return True
+
+    async def close(
+        self, conn: aiosqlite.Connection, referral_id: int, outcome: str, actor: str
+    ) -> None:
+        """Closes a referral with its outcome."""
+        await conn.execute("UPDATE referrals SET outcome = ? WHERE id = ?", (outcome, referral_id))
+        await self.set_status(conn, referral_id, "closed", actor)
+
+    async def reopen(self, conn: aiosqlite.Connection, referral_id: int, actor: str) -> None:
+        """Reopens a closed referral (supervisors only; checked by the caller)."""
+        await conn.execute("UPDATE referrals SET outcome = NULL WHERE id = ?", (referral_id,))
+        await self.set_status(conn, referral_id, "in_progress", actor)
+
+    async def mark_routed(self, conn: aiosqlite.Connection, referral_id: int, count: int) -> None:
+        """Notes how many people were told of a new referral (0: unrouted)."""
+        await conn.execute("UPDATE referrals SET routed = ? WHERE id = ?", (count, referral_id))
+
+    async def open_in(self, regions: tuple[str, ...]) -> list[Referral]:
+        """Open referrals of some regions ("*" for all): urgent first, then oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM referrals WHERE status IN ('new', 'claimed', 'contacted', "
+            "'in_progress') ORDER BY urgency = 'urgent' DESC, created_at"
+        )
+        found = [_referral(row) for row in rows]
+        return [r for r in found if "*" in regions or r.region_code in regions]
+
+    async def record_notification(
+        self,
+        conn: aiosqlite.Connection,
+        referral_id: int,
+        caseworker_id: int,
+        chat_id: int,
+        message_id: int,
+    ) -> None:
+        """Remembers a notification message, so it can be edited when the referral is taken."""
+        await conn.execute(
+            "INSERT INTO notifications (referral_id, caseworker_id, chat_id, message_id, sent_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (referral_id, caseworker_id, chat_id, message_id, self.db.now()),
+        )
+
+    async def notifications(self, referral_id: int) -> list[tuple[int, int, int]]:
+        """(caseworker id, chat id, message id) of every notification of a referral."""
+        rows = await self.db.fetchall(
+            "SELECT caseworker_id, chat_id, message_id FROM notifications WHERE referral_id = ?",
+            (referral_id,),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     async def for_user(self, user_id: int) -> list[Referral]:
         """Her referrals, oldest first."""

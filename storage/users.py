@@ -39,6 +39,11 @@ class UserRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def by_id(self, user_id: int) -> User | None:
+        """Finds a user by internal id."""
+        row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
+        return _user(row) if row is not None else None
+
     async def get(self, telegram_id: int) -> User | None:
         """Finds a user by Telegram id."""
         row = await self.db.fetchone("SELECT * FROM users WHERE telegram_id = ?", (telegram_id,))

@@ -1,0 +1,289 @@
+"""The caseworker side in Telegram: invites, notifications, claims, the queue, the case view.
+
+Every command and button checks, at that moment, that the sender is an active caseworker and
+that the referral belongs to her regions (and, for caseworkers, her services). Whatever is
+refused gets the same answer as a stale button, so nobody learns whether a code exists.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, CallbackQuery, Update
+from telegram.error import TelegramError
+
+from bot.effects import ChatEffects
+from bot.i18n import Translator
+from bot.render import bubble_text, keyboard
+from bot.services import Services
+from flows import desk
+from flows.types import Screen, bubble, t
+from storage.caseworkers import Caseworker
+from storage.referrals import Referral
+
+log = logging.getLogger(__name__)
+
+INVITE_PREFIX = "inv_"
+NOT_CURRENT = t("This menu is no longer current. Here is the current one.")
+
+
+class Desk:
+    """Handles the updates of caseworkers and tells them of new referrals."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def translator(self, region_code: str | None = None) -> Translator:
+        """Texts for staff, in Indonesian, with times in the referral's region zone."""
+        region = self.services.regions.region(region_code) if region_code else None
+        return self.services.catalogs.translator("id", region.timezone if region else None)
+
+    def card(self, referral: Referral, me: Caseworker | None) -> desk.CaseCard:
+        """The desk's view of a referral."""
+        return desk.CaseCard(
+            code=referral.code,
+            service=referral.service,
+            item=referral.item,
+            region_code=referral.region_code,
+            home_region=referral.home_region,
+            urgency=referral.urgency,
+            status=referral.status,
+            created_at=referral.created_at,
+            mine=me is not None and referral.claimed_by == me.id,
+        )
+
+    # ------------------------------------------------------------------ onboarding
+
+    async def redeem(self, bot: Bot, chat_id: int, telegram_id: int, payload: str) -> bool:
+        """Binds this account with an invite from `/start inv_...`; False if it is not valid."""
+        token = payload.removeprefix(INVITE_PREFIX)
+        services = self.services
+        async with services.db.transaction() as conn:
+            caseworker_id = await services.caseworkers.redeem(conn, token, telegram_id)
+            if caseworker_id is not None:
+                await services.audit.append(
+                    conn, f"caseworker:{caseworker_id}", "caseworker.bind", None
+                )
+        if caseworker_id is None:
+            return False
+        await self.show_home(bot, chat_id, None)
+        return True
+
+    async def show_home(self, bot: Bot, chat_id: int, query: CallbackQuery | None) -> None:
+        """The desk's start screen."""
+        await ChatEffects(bot, chat_id, self.translator(), query).send(desk.desk_home(), None)
+
+    # ------------------------------------------------------------------ notifications
+
+    async def announce(self, bot: Bot, code: str) -> None:
+        """Tells the matching caseworkers (else the region's supervisors) of a new referral."""
+        services = self.services
+        referral = await services.referrals.by_code(code)
+        if referral is None:
+            return
+        people = await services.caseworkers.recipients(referral.region_code, referral.service)
+        tr = self.translator(referral.region_code)
+        ctx = services.flow_context()
+        text = bubble_text(desk.notification(self.card(referral, None), ctx), tr)
+        markup = keyboard(Screen("notice", (), desk.notification_keyboard(code)), None, tr)
+        sent: list[tuple[int, int, int]] = []
+        for person in people:
+            assert person.telegram_id is not None
+            try:
+                message = await bot.send_message(person.telegram_id, text, reply_markup=markup)
+            except TelegramError as exc:
+                log.warning("notification not delivered: %s", type(exc).__name__)
+                continue
+            sent.append((person.id, person.telegram_id, message.message_id))
+        async with services.db.transaction() as conn:
+            for caseworker_id, chat_id, message_id in sent:
+                await services.referrals.record_notification(
+                    conn, referral.id, caseworker_id, chat_id, message_id
+                )
+            await services.referrals.mark_routed(conn, referral.id, len(sent))
+            if not sent:
+                await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
+        if not sent:
+            log.warning("referral %s reached nobody: no caseworker or supervisor matches", code)
+
+    # ------------------------------------------------------------------ updates
+
+    async def on_update(self, update: Update, bot: Bot, me: Caseworker) -> None:
+        """Handles one update from an active caseworker."""
+        chat = update.effective_chat
+        assert chat is not None
+        query = update.callback_query
+        if query is not None:
+            await self.on_button(bot, chat.id, query, me)
+            return
+        message = update.message
+        text = message.text if message is not None else None
+        if text and text.split()[0].split("@")[0] in {"/antrian", "/queue"}:
+            await self.show_queue(bot, chat.id, None, me, 0)
+            return
+        if text and text.startswith("/start"):
+            await self.show_home(bot, chat.id, None)
+            return
+        hint = bubble(t("Please use the buttons, or /antrian for the open requests."))
+        await bot.send_message(chat.id, bubble_text(hint, self.translator()))
+
+    async def _refuse(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
+        await query.answer(self.translator().render(NOT_CURRENT))
+        await self.show_queue(bot, chat_id, None, me, 0)
+
+    async def on_button(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
+        """Carries out a desk button after checking she may."""
+        parsed = desk.parse(query.data or "")
+        if parsed is None:
+            await self._refuse(bot, chat_id, query, me)
+            return
+        verb, code = parsed
+        if verb == "queue":
+            page = int(code) if code.isdigit() else 0
+            await self.show_queue(bot, chat_id, query, me, page)
+            return
+        referral = await self.services.referrals.by_code(code)
+        if referral is None or not me.covers_region(referral.region_code):
+            await self._audit_refusal(me, verb)
+            await self._refuse(bot, chat_id, query, me)
+            return
+        permitted = {v for v, _ in desk.actions(await self.detail(referral, me), me.role)}
+        if "close" in permitted:
+            permitted |= {f"outcome:{key}" for key in desk.OUTCOMES}
+        permitted.add("open")
+        if verb not in permitted or (verb == "claim" and not self.may_claim(me, referral)):
+            await self._audit_refusal(me, verb)
+            await self._refuse(bot, chat_id, query, me)
+            return
+        await self.act(bot, chat_id, query, me, referral, verb)
+
+    def may_claim(self, me: Caseworker, referral: Referral) -> bool:
+        """Caseworkers claim their services; supervisors and admins any in their regions."""
+        if me.role == "caseworker":
+            return me.covers(referral.region_code, referral.service)
+        return me.covers_region(referral.region_code)
+
+    async def _audit_refusal(self, me: Caseworker, verb: str) -> None:
+        async with self.services.db.transaction() as conn:
+            await self.services.audit.append(
+                conn, f"caseworker:{me.id}", "desk.refused", None, verb
+            )
+
+    async def act(
+        self,
+        bot: Bot,
+        chat_id: int,
+        query: CallbackQuery,
+        me: Caseworker,
+        referral: Referral,
+        verb: str,
+    ) -> None:
+        """Claims, changes the status, closes or reopens, then shows the case again."""
+        services = self.services
+        actor = f"caseworker:{me.id}"
+        tr = self.translator(referral.region_code)
+        effects = ChatEffects(bot, chat_id, tr, query)
+        if verb == "close":
+            await effects.edit(desk.outcome_screen(referral.code), None)
+            await effects.answer(None)
+            return
+        new_status: str | None = None
+        async with services.db.transaction() as conn:
+            if verb == "claim" and await services.referrals.claim(conn, referral.code, me.id):
+                new_status = "claimed"
+            elif verb.startswith("status:"):
+                new_status = verb.removeprefix("status:")
+                await services.referrals.set_status(conn, referral.id, new_status, actor)
+            elif verb.startswith("outcome:"):
+                outcome = verb.removeprefix("outcome:")
+                await services.referrals.close(conn, referral.id, outcome, actor)
+                new_status = "closed"
+            elif verb == "reopen":
+                await services.referrals.reopen(conn, referral.id, actor)
+                new_status = "in_progress"
+            await services.audit.append(
+                conn,
+                actor,
+                "case.view" if verb == "open" else f"case.{verb}",
+                f"referral:{referral.code}",
+            )
+        if verb == "claim" and new_status is None:
+            await effects.answer(tr.render(t("Someone else claimed it first.")))
+        elif verb == "claim":
+            await self.update_notifications(bot, referral, me)
+        fresh = await services.referrals.by_code(referral.code)
+        assert fresh is not None
+        screen = desk.case_screen(await self.detail(fresh, me), me.role, services.flow_context())
+        if verb == "claim":
+            await effects.send(screen, None)
+        else:
+            await effects.edit(screen, None)
+        await effects.answer(None)
+        if new_status is not None:
+            await self.tell_her(bot, fresh, new_status)
+
+    async def detail(self, referral: Referral, me: Caseworker) -> desk.CaseDetail:
+        """The consented details of a referral, for the case view."""
+        personal = await self.services.referrals.personal(referral.id)
+        history = await self.services.referrals.history(referral.id)
+        windows = {
+            "morning": "08.00–12.00",
+            "midday": "12.00–16.00",
+            "evening": "16.00–20.00",
+            "any": "08.00–20.00",
+        }
+        return desk.CaseDetail(
+            card=self.card(referral, me),
+            contact=referral.contact,
+            window=windows.get(referral.time_window or "", ""),
+            phone_alone=referral.phone_alone,
+            nickname=personal.get("nickname", ""),
+            phone=personal.get("phone", ""),
+            outcome=referral.outcome or "",
+            history=tuple(history),
+        )
+
+    async def show_queue(
+        self, bot: Bot, chat_id: int, query: CallbackQuery | None, me: Caseworker, page: int
+    ) -> None:
+        """Her open referrals, urgent first then oldest, a page at a time."""
+        referrals = await self.services.referrals.open_in(me.regions)
+        if me.role == "caseworker":
+            referrals = [r for r in referrals if me.covers(r.region_code, r.service)]
+        cards = tuple(self.card(r, me) for r in referrals)
+        screen = desk.queue_screen(cards, page, self.services.flow_context())
+        effects = ChatEffects(bot, chat_id, self.translator(), query)
+        if query is not None:
+            await effects.edit(screen, None)
+            await effects.answer(None)
+        else:
+            await effects.send(screen, None)
+
+    async def update_notifications(self, bot: Bot, referral: Referral, me: Caseworker) -> None:
+        """Edits every notification of a claimed referral: "you claimed it" or "taken"."""
+        tr = self.translator(referral.region_code)
+        for caseworker_id, chat_id, message_id in await self.services.referrals.notifications(
+            referral.id
+        ):
+            notice = desk.taken_notice(referral.code, by_me=caseworker_id == me.id)
+            try:
+                await bot.edit_message_text(
+                    bubble_text(notice, tr), chat_id=chat_id, message_id=message_id
+                )
+            except TelegramError as exc:
+                log.info("notification not edited: %s", type(exc).__name__)
+
+    async def tell_her(self, bot: Bot, referral: Referral, status: str) -> None:
+        """Sends her a short neutral message when her request changes in a way that concerns her."""
+        update = desk.her_update(status, referral.code)
+        if update is None or referral.user_id is None:
+            return
+        user = await self.services.users.by_id(referral.user_id)
+        if user is None:
+            return
+        region = self.services.regions.region(user.region_code) if user.region_code else None
+        tr = self.services.catalogs.translator(user.locale, region.timezone if region else None)
+        try:
+            await bot.send_message(user.telegram_id, bubble_text(update, tr))
+        except TelegramError as exc:
+            log.info("status message not delivered: %s", type(exc).__name__)

@@ -1,0 +1,235 @@
+"""The caseworker's desk, pure: notification texts, the queue, the case view and what may change.
+
+The host loads the cases (only those of her regions) and checks who may do what before it calls
+these functions; they decide nothing about access, they only say what to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.node import Context
+from flows.services import service_title, status_words
+from flows.types import Bubble, Button, Moment, Part, Plain, Screen, Text, bubble, t
+
+PER_PAGE = 8
+SERVICE_KINDS: dict[str, Text] = {
+    "training": t("Training"),
+    "livelihood": t("Business support"),
+    "health": t("Health"),
+    "going_home": t("Going home"),
+    "callback": t("Asked to be contacted"),
+}
+OUTCOMES: dict[str, Text] = {
+    "received_help": t("Received help"),
+    "not_eligible": t("Not eligible"),
+    "could_not_contact": t("Could not contact"),
+    "no_longer_interested": t("No longer interested"),
+    "referred_elsewhere": t("Referred elsewhere"),
+}
+NEXT_STATUS: dict[str, tuple[str, Text]] = {
+    "claimed": ("contacted", t("📞 Mark as contacted")),
+    "contacted": ("in_progress", t("🔧 Mark as in progress")),
+}
+HER_UPDATES: dict[str, Text] = {
+    "claimed": t("Your request {code} has been taken by a caseworker."),
+    "in_progress": t("Your request {code} is being worked on."),
+    "closed": t("Your request {code} is finished. Thank you, Kak."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCard:
+    """What the desk shows of a referral in lists and notifications (no personal fields)."""
+
+    code: str
+    service: str
+    item: str
+    region_code: str
+    home_region: str
+    urgency: str
+    status: str
+    created_at: datetime
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    """A referral with the consented details, for the case view."""
+
+    card: CaseCard
+    contact: str
+    window: str
+    phone_alone: bool | None
+    nickname: str
+    phone: str
+    outcome: str
+    history: tuple[tuple[datetime, str, str], ...]
+
+
+def button(verb: str, code: str = "") -> str:
+    """Callback data of a desk button: "d:<verb>:<code>"."""
+    return f"d:{verb}:{code}"
+
+
+def parse(data: str) -> tuple[str, str] | None:
+    """Splits desk callback data into verb and code; None when it is not desk data."""
+    parts = data.split(":")
+    if len(parts) < 3 or parts[0] != "d" or not parts[1]:
+        return None
+    return ":".join(parts[1:-1]), parts[-1]
+
+
+def _region(code: str, ctx: Context) -> Plain:
+    region = ctx.regions.region(code)
+    return Plain(region.name if region else code)
+
+
+def _age_hours(card: CaseCard, ctx: Context) -> int:
+    return max(0, int((ctx.now - card.created_at).total_seconds() // 3600))
+
+
+def notification(card: CaseCard, ctx: Context) -> Bubble:
+    """A new referral, told with minimal content: code, kind of service, region, urgency, age."""
+    urgency = t("urgent") if card.urgency == "urgent" else t("normal")
+    return bubble(
+        t("New request {code}", code=Plain(card.code)),
+        t("Service: {service}", service=SERVICE_KINDS.get(card.service, Plain(card.service))),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Urgency: {urgency}", urgency=urgency),
+        t("Waiting: {hours} h", hours=_age_hours(card, ctx)),
+    )
+
+
+def notification_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
+    """The claim button under a notification."""
+    return ((Button(t("✋ Claim"), button("claim", code)),),)
+
+
+def taken_notice(code: str, by_me: bool) -> Bubble:
+    """What a notification turns into once the referral is claimed."""
+    if by_me:
+        return bubble(t("✅ You claimed {code}. Open it with /antrian.", code=Plain(code)))
+    return bubble(t("{code} was claimed by another caseworker.", code=Plain(code)))
+
+
+def queue_screen(cards: tuple[CaseCard, ...], page: int, ctx: Context) -> Screen:
+    """Open referrals of her regions, urgent first, then oldest; a page at a time."""
+    if not cards:
+        return Screen("desk_queue", (bubble(t("No open requests in your regions.")),))
+    pages = max(1, -(-len(cards) // PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    rows: list[tuple[Button, ...]] = []
+    for card in cards[page * PER_PAGE : (page + 1) * PER_PAGE]:
+        flag = "⚡" if card.urgency == "urgent" else "·"
+        mine = "★" if card.mine else ""
+        label = t(
+            "{flag}{mine} {code} {service} · {status} · {hours} h",
+            flag=Plain(flag),
+            mine=Plain(mine),
+            code=Plain(card.code),
+            service=SERVICE_KINDS.get(card.service, Plain(card.service)),
+            status=status_words(card.status),
+            hours=_age_hours(card, ctx),
+        )
+        rows.append((Button(label, button("open", card.code)),))
+    paging: list[Button] = []
+    if page > 0:
+        paging.append(Button(t("‹ Previous"), button("queue", str(page - 1))))
+    if page < pages - 1:
+        paging.append(Button(t("More ›"), button("queue", str(page + 1))))
+    if paging:
+        rows.append(tuple(paging))
+    heading = t(
+        "Open requests: {count} (page {page} of {pages})",
+        count=len(cards),
+        page=page + 1,
+        pages=pages,
+    )
+    return Screen("desk_queue", (bubble(heading),), tuple(rows))
+
+
+def actions(detail: CaseDetail, role: str) -> tuple[tuple[str, Text], ...]:
+    """The changes she may make now: claim, the next status, close, or (supervisors) reopen."""
+    status = detail.card.status
+    if status == "new":
+        return (("claim", t("✋ Claim")),)
+    if status == "closed":
+        return (("reopen", t("↩ Reopen")),) if role in {"supervisor", "admin"} else ()
+    if status in {"cancelled", "withdrawn"}:
+        return ()
+    if not detail.card.mine and role == "caseworker":
+        return ()
+    found: list[tuple[str, Text]] = []
+    if status in NEXT_STATUS:
+        target, label = NEXT_STATUS[status]
+        found.append((f"status:{target}", label))
+    found.append(("close", t("✅ Close with an outcome")))
+    return tuple(found)
+
+
+def case_screen(detail: CaseDetail, role: str, ctx: Context) -> Screen:
+    """The case view: what she asked for, how to reach her, and what happened so far."""
+    card = detail.card
+    lines: list[Part] = [
+        t("Request {code}", code=Plain(card.code)),
+        t(
+            "Help with: {title}",
+            title=service_title(card.service, card.item, card.home_region, ctx),
+        ),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Status: {status}", status=status_words(card.status)),
+    ]
+    if card.urgency == "urgent":
+        lines.append(t("⚡ Urgent"))
+    contact = {
+        "chat": t("Contact: in the Jembatan chat"),
+        "phone": t("Contact: by phone {phone}", phone=Plain(detail.phone or "-")),
+        "visit": t("Contact: none, she will come to the office"),
+    }.get(detail.contact, t("Contact: in the Jembatan chat"))
+    lines.append(contact)
+    if detail.window:
+        lines.append(t("Safe time: {window}", window=Plain(detail.window)))
+    if detail.nickname:
+        lines.append(t("Nickname: {name}", name=Plain(detail.nickname)))
+    if detail.phone_alone is False:
+        lines.append(t("⚠ Her phone is shared: keep every message neutral."))
+    if detail.outcome:
+        lines.append(
+            t("Outcome: {outcome}", outcome=OUTCOMES.get(detail.outcome, Plain(detail.outcome)))
+        )
+    history = [
+        t("{when}: {status}", when=Moment(at, "datetime"), status=status_words(status))
+        for at, _, status in detail.history
+    ]
+    rows = tuple((Button(label, button(verb, card.code)),) for verb, label in actions(detail, role))
+    back = ((Button(t("‹ Queue"), button("queue", "0")),),)
+    return Screen("desk_case", (bubble(*lines), bubble(*history)), rows + back)
+
+
+def outcome_screen(code: str) -> Screen:
+    """Asks for the outcome of a case being closed."""
+    rows = tuple(
+        (Button(label, button(f"outcome:{key}", code)),) for key, label in OUTCOMES.items()
+    )
+    return Screen(
+        "desk_outcome",
+        (bubble(t("How did {code} end?", code=Plain(code))),),
+        (*rows, (Button(t("‹ Back"), button("open", code)),)),
+    )
+
+
+def her_update(status: str, code: str) -> Bubble | None:
+    """The short neutral message she gets when her request changes in a way that concerns her."""
+    text = HER_UPDATES.get(status)
+    return bubble(Text(text.msgid, (("code", Plain(code)),))) if text else None
+
+
+def desk_home() -> Screen:
+    """What a caseworker sees on /start."""
+    return Screen(
+        "desk_home",
+        (bubble(t("Jembatan desk. New requests of your regions arrive here.")),),
+        ((Button(t("📋 Open requests"), button("queue", "0")),),),
+    )

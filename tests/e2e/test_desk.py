@@ -1,0 +1,182 @@
+"""The caseworker side end to end: invites, routed notifications, one claim wins, the lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.simulator import SimUser
+from tests.auxil.harness import Jembatan
+
+TRAINING = "🎓 Pelatihan dan bantuan usaha"
+
+
+async def staff(
+    jembatan: Jembatan, name: str, regions: list[str], services: list[str], role: str = "caseworker"
+) -> SimUser:
+    assert jembatan.services is not None
+    _, token = await jembatan.services.caseworkers.invite(
+        name, role, regions, services, timedelta(days=7)
+    )
+    person = jembatan.user(name)
+    await person.send(f"/start inv_{token}")
+    assert person.last_message.startswith("Meja kerja Jembatan"), person.last_message
+    return person
+
+
+async def refer(jembatan: Jembatan, typed: str, label: str, nickname: str = "Mawar") -> str:
+    """A beneficiary sends a training request; returns its code."""
+    user = jembatan.user("Penerima")
+    await user.send("/start")
+    await user.press("Bahasa Indonesia")
+    await user.send(typed)
+    await user.press(label)
+    await user.press(TRAINING)
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 Saya mau ikut")
+    await user.press("✅ Saya setuju")
+    await user.press("Ya, 18 tahun ke atas")
+    await user.press("💬 Lewat chat ini, kapan saja 08.00–20.00 (paling aman)")
+    await user.send(nickname)
+    await user.press("Ya, hanya saya")
+    await user.press("✅ Kirim")
+    assert jembatan.services is not None
+    rows = await jembatan.services.db.fetchall("SELECT code FROM referrals ORDER BY id DESC")
+    jembatan.beneficiary = user  # type: ignore[attr-defined]
+    return str(rows[0][0])
+
+
+async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
+    jembatan: Jembatan,
+) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    budi = await staff(jembatan, "Budi", ["53.71"], ["training", "livelihood"])
+    citra = await staff(jembatan, "Citra", ["35.71"], ["*"])
+    code = await refer(jembatan, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    her: SimUser = jembatan.beneficiary  # type: ignore[attr-defined]
+
+    for person in (ana, budi):
+        note = person.last_message
+        assert note.startswith(f"Permintaan baru {code}"), note
+        assert "Wilayah: Kota Kupang" in note and "Tingkat: biasa" in note
+        assert "Mawar" not in note, "no nickname in a notification"
+        assert person.last_buttons == ["✋ Ambil"]
+    assert all(code not in (m.text or "") for m in citra.bot_messages), "other region not told"
+
+    ana_note, budi_note = ana.bot_messages[-1], budi.bot_messages[-1]
+    await asyncio.gather(
+        ana.press("✋ Ambil", message=ana_note), budi.press("✋ Ambil", message=budi_note)
+    )
+    assert jembatan.services is not None
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None and referral.status == "claimed"
+    winner, loser = (ana, budi) if referral.claimed_by == 1 else (budi, ana)
+    assert loser.last_callback_answer == "Sudah diambil petugas lain lebih dulu."
+    loser_note = next(m for m in loser.bot_messages if f"{code} sudah diambil" in (m.text or ""))
+    assert not loser_note.inline_keyboard
+    assert any(f"Anda mengambil {code}" in (m.text or "") for m in winner.bot_messages)
+    case_view = "\n".join(m.text or "" for m in winner.bot_messages[-2:])
+    assert "Nama panggilan: Mawar" in case_view, "the case view shows consented details"
+    assert f"Permintaan {code} sudah diterima petugas." in (her.last_message or "")
+
+    await winner.press("📞 Tandai sudah dihubungi")
+    await winner.press("🔧 Tandai sedang diproses")
+    assert her.last_message == f"Permintaan {code} sedang diproses."
+    await winner.press("✅ Tutup dengan hasil")
+    await winner.press("Sudah mendapat bantuan")
+    assert "Hasil: Sudah mendapat bantuan" in winner.bot_messages[-2].text
+    assert her.last_message == f"Permintaan {code} sudah selesai. Terima kasih, Kak."
+
+    history = await jembatan.services.referrals.history(referral.id)
+    assert [s for _, _, s in history] == ["new", "claimed", "contacted", "in_progress", "closed"]
+    assert {actor for _, actor, _ in history[1:]} == {f"caseworker:{referral.claimed_by}"}
+    await her.send("/permintaan")
+    assert her.last_buttons[0] == f"{code} · Selesai"
+    audit = [(e.action, e.subject) for e in await jembatan.services.audit.list()]
+    assert ("case.claim", f"referral:{code}") in audit
+    assert ("case.outcome:received_help", f"referral:{code}") in audit
+
+
+async def test_no_matching_caseworker_tells_the_regions_supervisor(jembatan: Jembatan) -> None:
+    boss = await staff(jembatan, "Dewi", ["53.71"], ["*"], role="supervisor")
+    other = await staff(jembatan, "Eko", ["53.71"], ["health"])
+    code = await refer(jembatan, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    assert boss.last_message.startswith(f"Permintaan baru {code}")
+    assert all(code not in (m.text or "") for m in other.bot_messages)
+
+
+async def test_a_referral_nobody_covers_is_recorded_as_unrouted(jembatan: Jembatan) -> None:
+    code = await refer(jembatan, "banjarbaru", "Kota Banjarbaru (Kalimantan Selatan)")
+    assert jembatan.services is not None
+    audit = [(e.action, e.subject) for e in await jembatan.services.audit.list()]
+    assert ("referral.unrouted", f"referral:{code}") in audit
+    row = await jembatan.services.db.fetchone(
+        "SELECT routed FROM referrals WHERE code = ?", (code,)
+    )
+    assert row is not None and row[0] == 0
+
+
+async def test_strangers_beneficiaries_and_other_regions_get_nothing(jembatan: Jembatan) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    kediri = await staff(jembatan, "Fajar", ["35.71"], ["*"])
+    code = await refer(jembatan, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    her: SimUser = jembatan.beneficiary  # type: ignore[attr-defined]
+    stranger = jembatan.user("Stranger")
+    await stranger.send("/antrian")
+    assert code not in "\n".join(m.text or "" for m in stranger.bot_messages)
+
+    for person in (stranger, her, kediri):
+        await person.forge_callback(f"d:claim:{code}")
+        await person.forge_callback(f"d:open:{code}")
+        await person.forge_callback("d:claim:ZZZZZZ")
+        seen = "\n".join(m.text or "" for m in person.bot_messages)
+        assert "Mawar" not in seen and f"Permintaan {code}\n" not in seen
+    assert jembatan.services is not None
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None and referral.status == "new"
+    refusals = [e for e in await jembatan.services.audit.list() if e.action == "desk.refused"]
+    assert refusals, "a caseworker reaching outside her regions is audited"
+
+    await kediri.send("/antrian")
+    assert code not in kediri.last_message + " ".join(kediri.last_buttons)
+    await ana.send("/antrian")
+    assert any(code in label for label in ana.last_buttons)
+
+
+async def test_a_deactivated_caseworker_loses_access_at_once(jembatan: Jembatan) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    code = await refer(jembatan, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    note = ana.bot_messages[-1]
+    assert jembatan.services is not None
+    async with jembatan.services.db.transaction() as conn:
+        assert await jembatan.services.caseworkers.deactivate(conn, 1)
+    await ana.press("✋ Ambil", message=note)
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None and referral.status == "new"
+    await ana.send("/antrian")
+    assert code not in "\n".join(m.text or "" for m in ana.bot_messages[-3:])
+
+
+async def test_invites_are_single_use_and_expire(jembatan: Jembatan) -> None:
+    assert jembatan.services is not None
+    _, token = await jembatan.services.caseworkers.invite(
+        "Gita", "caseworker", ["53.71"], ["*"], timedelta(days=1)
+    )
+    first, second = jembatan.user("First"), jembatan.user("Second")
+    await first.send(f"/start inv_{token}")
+    assert first.last_message.startswith("Meja kerja Jembatan")
+    await second.send(f"/start inv_{token}")
+    assert second.last_buttons[:2] == ["Bahasa Indonesia", "English"], (
+        "a used link is a plain start"
+    )
+    _, late = await jembatan.services.caseworkers.invite(
+        "Hani", "caseworker", ["53.71"], ["*"], timedelta(days=1)
+    )
+    jembatan.clock.advance(days=2)
+    third = jembatan.user("Third")
+    await third.send(f"/start inv_{late}")
+    assert third.last_buttons[:2] == ["Bahasa Indonesia", "English"], (
+        "an expired link is a plain start"
+    )
+    await third.send("/start inv_forged-token")
+    assert await jembatan.services.caseworkers.by_telegram(third.user_id) is None
