@@ -16,8 +16,8 @@ from bot.effects import ChatEffects
 from bot.i18n import Translator
 from bot.render import bubble_text, keyboard
 from bot.services import Services
-from flows import desk
-from flows.types import Screen, bubble, t
+from flows import desk, relay
+from flows.types import Bubble, Button, Screen, bubble, t
 from storage.caseworkers import Caseworker
 from storage.referrals import Referral
 
@@ -124,8 +124,41 @@ class Desk:
         if text and text.startswith("/start"):
             await self.show_home(bot, chat.id, None)
             return
+        mode = await self.services.casework.mode(me.id)
+        if text and not text.startswith("/") and mode is not None:
+            referral = await self.services.referrals.by_code(mode.code)
+            if referral is not None and me.covers_region(referral.region_code):
+                await self.typed(bot, chat.id, me, referral, mode.mode, text.strip()[:2000])
+                return
         hint = bubble(t("Please use the buttons, or /antrian for the open requests."))
         await bot.send_message(chat.id, bubble_text(hint, self.translator()))
+
+    async def typed(
+        self, bot: Bot, chat_id: int, me: Caseworker, referral: Referral, mode: str, text: str
+    ) -> None:
+        """Uses her typed text as a note, a message to relay, or a hand-over search."""
+        services = self.services
+        effects = ChatEffects(bot, chat_id, self.translator(referral.region_code), None)
+        if mode == "handover":
+            found = [
+                (r.code, f"{r.name} ({r.province_name})")
+                for r in services.regions.search(text, limit=6)
+                if r.code != referral.region_code and services.catalog.office_for(r.code)
+            ]
+            await effects.send(desk.handover_choices(referral.code, tuple(found)), None)
+            return
+        actor = f"caseworker:{me.id}"
+        async with services.db.transaction() as conn:
+            if mode == "note":
+                await services.casework.add_note(conn, referral.id, me.id, text)
+            else:
+                await services.casework.add_relay(conn, referral.id, "to_her", text)
+            await services.casework.clear_mode(conn, me.id)
+            await services.audit.append(conn, actor, f"case.{mode}", f"referral:{referral.code}")
+        if mode == "relay":
+            await self.send_to_her(bot, referral, desk.to_her(referral.code, text), thread=True)
+        await effects.send(Screen("desk_done", (desk.done_notice(mode, referral.code),)), None)
+        await self.show_case(bot, chat_id, None, me, referral.code)
 
     async def _refuse(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
         await query.answer(self.translator().render(NOT_CURRENT))
@@ -150,6 +183,8 @@ class Desk:
         permitted = {v for v, _ in desk.actions(await self.detail(referral, me), me.role)}
         if "close" in permitted:
             permitted |= {f"outcome:{key}" for key in desk.OUTCOMES}
+        if "handover" in permitted and verb.startswith(("hto:", "hwhy:")):
+            permitted.add(verb)
         permitted.add("open")
         if verb not in permitted or (verb == "claim" and not self.may_claim(me, referral)):
             await self._audit_refusal(me, verb)
@@ -187,6 +222,9 @@ class Desk:
             await effects.edit(desk.outcome_screen(referral.code), None)
             await effects.answer(None)
             return
+        if verb in {"note", "relay", "handover"} or verb.startswith(("hto:", "hwhy:")):
+            await self.start_typing_or_hand_over(bot, effects, me, referral, verb)
+            return
         new_status: str | None = None
         async with services.db.transaction() as conn:
             if verb == "claim" and await services.referrals.claim(conn, referral.code, me.id):
@@ -201,6 +239,8 @@ class Desk:
             elif verb == "reopen":
                 await services.referrals.reopen(conn, referral.id, actor)
                 new_status = "in_progress"
+            elif verb == "relay_close":
+                await services.casework.set_relay_open(conn, referral.id, False)
             await services.audit.append(
                 conn,
                 actor,
@@ -222,6 +262,94 @@ class Desk:
         if new_status is not None:
             await self.tell_her(bot, fresh, new_status)
 
+    async def start_typing_or_hand_over(
+        self, bot: Bot, effects: ChatEffects, me: Caseworker, referral: Referral, verb: str
+    ) -> None:
+        """Asks for a note, a message or a region; or completes a hand-over step."""
+        services = self.services
+        code = referral.code
+        if verb in {"note", "relay", "handover"}:
+            async with services.db.transaction() as conn:
+                await services.casework.set_mode(conn, me.id, verb, code)
+            await effects.edit(desk.prompt(verb, code), None)
+        elif verb.startswith("hto:"):
+            target = verb.removeprefix("hto:")
+            if services.catalog.office_for(target) is None:
+                await effects.answer(self.translator().render(NOT_CURRENT))
+                return
+            async with services.db.transaction() as conn:
+                await services.casework.set_mode(conn, me.id, "handover_reason", code, target)
+            await effects.edit(desk.handover_reasons(code), None)
+        else:
+            await self.hand_over(bot, effects, me, referral, verb.removeprefix("hwhy:"))
+        await effects.answer(None)
+
+    async def hand_over(
+        self, bot: Bot, effects: ChatEffects, me: Caseworker, referral: Referral, reason: str
+    ) -> None:
+        """Moves the case to the chosen region's office and tells its caseworkers and her."""
+        services = self.services
+        mode = await services.casework.mode(me.id)
+        office = services.catalog.office_for(mode.extra) if mode else None
+        if mode is None or mode.mode != "handover_reason" or mode.code != referral.code:
+            await effects.answer(self.translator().render(NOT_CURRENT))
+            return
+        if office is None or reason not in desk.HANDOVER_REASONS:
+            await effects.answer(self.translator().render(NOT_CURRENT))
+            return
+        async with services.db.transaction() as conn:
+            await services.referrals.hand_over(
+                conn, referral.id, mode.extra, office.key, f"caseworker:{me.id}"
+            )
+            await services.casework.clear_mode(conn, me.id)
+            await services.audit.append(
+                conn,
+                f"caseworker:{me.id}",
+                "case.handover",
+                f"referral:{referral.code}",
+                f"{referral.region_code}->{mode.extra} {reason}",
+            )
+        region = services.regions.region(mode.extra)
+        name = region.name if region else mode.extra
+        await self.send_to_her(bot, referral, desk.handed_over_to_her(referral.code, name))
+        await self.announce(bot, referral.code)
+        await effects.edit(
+            Screen("desk_done", (desk.done_notice("handover", referral.code),)), None
+        )
+
+    async def show_case(
+        self, bot: Bot, chat_id: int, query: CallbackQuery | None, me: Caseworker, code: str
+    ) -> None:
+        """Shows a case view as new messages (audited)."""
+        referral = await self.services.referrals.by_code(code)
+        if referral is None:
+            return
+        async with self.services.db.transaction() as conn:
+            await self.services.audit.append(
+                conn, f"caseworker:{me.id}", "case.view", f"referral:{code}"
+            )
+        detail = await self.detail(referral, me)
+        screen = desk.case_screen(detail, me.role, self.services.flow_context())
+        await ChatEffects(bot, chat_id, self.translator(referral.region_code), query).send(
+            screen, None
+        )
+
+    async def forward_from_her(self, bot: Bot, code: str, text: str) -> None:
+        """Relays her message to the caseworker who claimed her referral."""
+        referral = await self.services.referrals.by_code(code)
+        if referral is None or referral.claimed_by is None:
+            return
+        worker = await self.services.caseworkers.get(referral.claimed_by)
+        if worker is None or not worker.active or worker.telegram_id is None:
+            return
+        tr = self.translator(referral.region_code)
+        reply = Screen(
+            "relay",
+            (desk.from_her(code, text),),
+            ((Button(t("✉️ Reply"), desk.button("relay", code)),),),
+        )
+        await ChatEffects(bot, worker.telegram_id, tr, None).send(reply, None)
+
     async def detail(self, referral: Referral, me: Caseworker) -> desk.CaseDetail:
         """The consented details of a referral, for the case view."""
         personal = await self.services.referrals.personal(referral.id)
@@ -241,6 +369,9 @@ class Desk:
             phone=personal.get("phone", ""),
             outcome=referral.outcome or "",
             history=tuple(history),
+            notes=tuple(await self.services.casework.notes(referral.id)),
+            thread=tuple(await self.services.casework.relay_thread(referral.id)),
+            relay_open=referral.relay_open,
         )
 
     async def show_queue(
@@ -276,14 +407,24 @@ class Desk:
     async def tell_her(self, bot: Bot, referral: Referral, status: str) -> None:
         """Sends her a short neutral message when her request changes in a way that concerns her."""
         update = desk.her_update(status, referral.code)
-        if update is None or referral.user_id is None:
+        if update is not None:
+            await self.send_to_her(bot, referral, update)
+
+    async def send_to_her(
+        self, bot: Bot, referral: Referral, message: Bubble, *, thread: bool = False
+    ) -> None:
+        """Sends her a message in her language and zone (with reply buttons for the thread)."""
+        if referral.user_id is None:
             return
         user = await self.services.users.by_id(referral.user_id)
         if user is None:
             return
         region = self.services.regions.region(user.region_code) if user.region_code else None
         tr = self.services.catalogs.translator(user.locale, region.timezone if region else None)
+        rows = relay.thread_keyboard(referral.code) if thread else ()
         try:
-            await bot.send_message(user.telegram_id, bubble_text(update, tr))
+            await ChatEffects(bot, user.telegram_id, tr, None).send(
+                Screen("to_her", (message,), rows), None
+            )
         except TelegramError as exc:
-            log.info("status message not delivered: %s", type(exc).__name__)
+            log.info("message to her not delivered: %s", type(exc).__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.services import Services
 from flows.regions import REGION_CODE_SYSTEM
 from flows.services import OPEN_STATUSES
-from flows.types import CancelReferral, CreateReferral, Outcome
+from flows.types import CancelReferral, CloseRelay, CreateReferral, Outcome, RelayIn
 from storage.referrals import NewReferral
 
 CONSENT_PURPOSE = "referral"
@@ -43,6 +43,17 @@ async def commit(services: Services, user_id: int, outcome: Outcome) -> None:
                 await services.audit.append(
                     conn, actor, "referral.create", f"referral:{effect.code}"
                 )
+            elif isinstance(effect, RelayIn | CloseRelay):
+                referral = await services.referrals.by_code(effect.code)
+                if referral is None or referral.user_id != user_id:
+                    continue
+                if isinstance(effect, RelayIn):
+                    await services.casework.add_relay(conn, referral.id, "from_her", effect.text)
+                else:
+                    await services.casework.set_relay_open(conn, referral.id, False)
+                    await services.audit.append(
+                        conn, actor, "relay.close", f"referral:{effect.code}"
+                    )
             elif isinstance(effect, CancelReferral):
                 referral = await services.referrals.by_code(effect.code)
                 if referral is None or referral.user_id != user_id:

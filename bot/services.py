@@ -16,6 +16,7 @@ from flows.node import Context
 from flows.regions import RegionDirectory, default_directory
 from flows.types import ReferralView
 from storage.audit import AuditRepo
+from storage.casework import CaseworkRepo
 from storage.caseworkers import CaseworkerRepo
 from storage.consents import ConsentRepo
 from storage.crypto import FieldCipher, load_key
@@ -52,6 +53,7 @@ def referral_view(referral: Referral) -> ReferralView:
         home_region=referral.home_region,
         status=referral.status,
         created_at=referral.created_at,
+        relay_open=referral.relay_open and referral.claimed_by is not None,
     )
 
 
@@ -71,6 +73,7 @@ class Services:
     referrals: ReferralRepo
     audit: AuditRepo
     caseworkers: CaseworkerRepo
+    casework: CaseworkRepo
     catalogs: Catalogs
     regions: RegionDirectory
     catalog: Catalog
@@ -118,6 +121,7 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         referrals=ReferralRepo(db, cipher),
         audit=AuditRepo(db),
         caseworkers=CaseworkerRepo(db, cipher),
+        casework=CaseworkRepo(db, cipher),
         catalogs=catalogs,
         regions=regions,
         catalog=catalog,

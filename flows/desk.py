@@ -32,6 +32,11 @@ NEXT_STATUS: dict[str, tuple[str, Text]] = {
     "claimed": ("contacted", t("📞 Mark as contacted")),
     "contacted": ("in_progress", t("🔧 Mark as in progress")),
 }
+HANDOVER_REASONS: dict[str, Text] = {
+    "went_home": t("She went home to that region"),
+    "moved": t("She moved to that region"),
+    "other": t("Another reason"),
+}
 HER_UPDATES: dict[str, Text] = {
     "claimed": t("Your request {code} has been taken by a caseworker."),
     "in_progress": t("Your request {code} is being worked on."),
@@ -66,6 +71,9 @@ class CaseDetail:
     phone: str
     outcome: str
     history: tuple[tuple[datetime, str, str], ...]
+    notes: tuple[tuple[datetime, str], ...] = ()
+    thread: tuple[tuple[str, str], ...] = ()
+    relay_open: bool = True
 
 
 def button(verb: str, code: str = "") -> str:
@@ -165,6 +173,12 @@ def actions(detail: CaseDetail, role: str) -> tuple[tuple[str, Text], ...]:
     if status in NEXT_STATUS:
         target, label = NEXT_STATUS[status]
         found.append((f"status:{target}", label))
+    found.append(("note", t("📝 Add a note")))
+    if detail.contact != "visit" and detail.relay_open:
+        found.append(("relay", t("✉️ Write to her")))
+    if detail.thread and detail.relay_open:
+        found.append(("relay_close", t("🔕 Close the conversation")))
+    found.append(("handover", t("🔀 Hand over to another region")))
     found.append(("close", t("✅ Close with an outcome")))
     return tuple(found)
 
@@ -205,7 +219,80 @@ def case_screen(detail: CaseDetail, role: str, ctx: Context) -> Screen:
     ]
     rows = tuple((Button(label, button(verb, card.code)),) for verb, label in actions(detail, role))
     back = ((Button(t("‹ Queue"), button("queue", "0")),),)
-    return Screen("desk_case", (bubble(*lines), bubble(*history)), rows + back)
+    bubbles = [bubble(*lines), bubble(*history)]
+    work: list[Part] = [
+        t("📝 {when}: {text}", when=Moment(at, "datetime"), text=Plain(text))
+        for at, text in detail.notes
+    ]
+    work += [
+        t("✉️ To her: {text}", text=Plain(text))
+        if direction == "to_her"
+        else t("💬 From her: {text}", text=Plain(text))
+        for direction, text in detail.thread
+    ]
+    if work:
+        bubbles.append(bubble(*work))
+    return Screen("desk_case", tuple(bubbles), rows + back)
+
+
+def prompt(kind: str, code: str) -> Screen:
+    """Asks her to type a note, a message to relay, or the region to hand over to."""
+    text = {
+        "note": t("Type the note for {code}. Notes are stored encrypted.", code=Plain(code)),
+        "relay": t(
+            "Type your message for the person of {code}. It is sent by the bot; neither of "
+            "you sees the other's account.",
+            code=Plain(code),
+        ),
+        "handover": t("Type the kab/kota to hand {code} over to.", code=Plain(code)),
+    }[kind]
+    return Screen("desk_prompt", (bubble(text),), ((Button(t("‹ Back"), button("open", code)),),))
+
+
+def handover_choices(code: str, regions: tuple[tuple[str, str], ...]) -> Screen:
+    """The kab/kota that match what she typed, as buttons."""
+    rows = tuple((Button(Plain(name), button(f"hto:{region}", code)),) for region, name in regions)
+    question = t("Hand {code} over to which region?", code=Plain(code))
+    if not rows:
+        question = t("No region with an office matches. Type another name.")
+    return Screen(
+        "desk_handover", (bubble(question),), (*rows, (Button(t("‹ Back"), button("open", code)),))
+    )
+
+
+def handover_reasons(code: str) -> Screen:
+    """Asks why the case moves."""
+    rows = tuple(
+        (Button(label, button(f"hwhy:{key}", code)),) for key, label in HANDOVER_REASONS.items()
+    )
+    return Screen(
+        "desk_handover",
+        (bubble(t("Why does {code} move?", code=Plain(code))),),
+        (*rows, (Button(t("‹ Back"), button("open", code)),)),
+    )
+
+
+def to_her(code: str, text: str) -> Bubble:
+    """A caseworker's message as she receives it (the first line reveals nothing)."""
+    return bubble(t("Message about request {code}:", code=Plain(code)), Plain(text))
+
+
+def from_her(code: str, text: str) -> Bubble:
+    """Her message as the caseworker receives it."""
+    return bubble(t("Reply about {code}:", code=Plain(code)), Plain(text))
+
+
+def done_notice(kind: str, code: str) -> Bubble:
+    """Confirms a note, a relayed message or a hand-over."""
+    text = {
+        "note": t("Note saved on {code}.", code=Plain(code)),
+        "relay": t("Sent to the person of {code}.", code=Plain(code)),
+        "handover": t(
+            "{code} was handed over; that region's caseworkers were told.", code=Plain(code)
+        ),
+        "relay_close": t("The conversation about {code} is closed.", code=Plain(code)),
+    }[kind]
+    return bubble(text)
 
 
 def outcome_screen(code: str) -> Screen:
@@ -217,6 +304,17 @@ def outcome_screen(code: str) -> Screen:
         "desk_outcome",
         (bubble(t("How did {code} end?", code=Plain(code))),),
         (*rows, (Button(t("‹ Back"), button("open", code)),)),
+    )
+
+
+def handed_over_to_her(code: str, region: str) -> Bubble:
+    """Tells her that her request moved to another region's office."""
+    return bubble(
+        t(
+            "Your request {code} was passed to the office in {region}.",
+            code=Plain(code),
+            region=Plain(region),
+        )
     )
 
 

@@ -12,6 +12,7 @@ from flows import (
     menu,
     my_referrals,
     region,
+    relay,
     training,
     welcome,
 )
@@ -23,6 +24,7 @@ from flows.types import (
     Bubble,
     ButtonIn,
     CancelReferral,
+    CloseRelay,
     CommandIn,
     ContactIn,
     CreateReferral,
@@ -73,6 +75,7 @@ NODES: dict[str, Node] = {
     "my_referrals": my_referrals.LIST,
     "referral": my_referrals.REFERRAL,
     "referral_cancel": my_referrals.CANCEL,
+    "relay_compose": relay.COMPOSE,
 }
 
 COMMANDS: dict[str, str] = {
@@ -156,6 +159,10 @@ def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
             referrals = [
                 replace(r, status="cancelled") if r.code == effect.code else r for r in referrals
             ]
+        elif isinstance(effect, CloseRelay):
+            referrals = [
+                replace(r, relay_open=False) if r.code == effect.code else r for r in referrals
+            ]
     return replace(ctx, referrals=tuple(referrals))
 
 
@@ -191,6 +198,9 @@ def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
 
 
 def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
+    thread_step = relay.on_thread_button(session, data, ctx)
+    if thread_step is not None:
+        return _show(session, thread_step, ctx, edit=False)
     parsed = parse_button(data)
     valid = (
         parsed is not None

@@ -14,6 +14,7 @@ from flows.node import (
     pick_rows,
     turn_page,
 )
+from flows.relay import writable
 from flows.services import OPEN_STATUSES, service_title, status_words
 from flows.types import (
     Bubble,
@@ -87,6 +88,8 @@ def view_referral(session: Session, ctx: Context) -> Screen:
         t("Status: {status}", status=status_words(referral.status)),
     )
     rows: list[tuple[Button, ...]] = []
+    if writable(ctx, referral.code) is not None:
+        rows.append((Button(t("✉️ Write to the caseworker"), "write"),))
     if referral.status in OPEN_STATUSES:
         rows.append((Button(t("✖ Cancel this request"), "cancel"),))
     rows.append(footer())
@@ -98,6 +101,8 @@ def on_button_referral(session: Session, action: str, ctx: Context) -> Step:
     referral = find(ctx, session.param("code"))
     if referral is None:
         return on_button_list(goto(session, "my_referrals"), action, ctx)
+    if action == "write" and writable(ctx, referral.code) is not None:
+        return Step(goto(session, "relay_compose", code=referral.code))
     if action == "cancel" and referral.status in OPEN_STATUSES:
         return Step(goto(session, "referral_cancel", code=referral.code))
     if action == BACK:

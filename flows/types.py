@@ -226,6 +226,21 @@ class CancelReferral:
     code: str
 
 
+@dataclass(frozen=True, slots=True)
+class RelayIn:
+    """Her message to the caseworker of one of her referrals (stored encrypted, then relayed)."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRelay:
+    """She closes the message thread of one of her referrals."""
+
+    code: str
+
+
 Effect: TypeAlias = (
     SendScreen
     | EditScreen
@@ -236,8 +251,10 @@ Effect: TypeAlias = (
     | Schedule
     | CreateReferral
     | CancelReferral
+    | RelayIn
+    | CloseRelay
 )
-STORAGE_EFFECTS = (CreateReferral, CancelReferral)
+STORAGE_EFFECTS = (CreateReferral, CancelReferral, RelayIn, CloseRelay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +269,7 @@ class ReferralView:
     home_region: str
     status: str
     created_at: datetime
+    relay_open: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,33 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE referrals ADD COLUMN routed INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    Migration(
+        4,
+        "case notes, relayed messages, desk input modes",
+        (
+            """CREATE TABLE notes (
+                id INTEGER PRIMARY KEY,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                caseworker_id INTEGER NOT NULL REFERENCES caseworkers(id),
+                body TEXT NOT NULL,
+                at TEXT NOT NULL)""",
+            "CREATE INDEX notes_referral ON notes(referral_id)",
+            """CREATE TABLE relay_messages (
+                id INTEGER PRIMARY KEY,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                direction TEXT NOT NULL CHECK (direction IN ('to_her', 'from_her')),
+                body TEXT NOT NULL,
+                at TEXT NOT NULL)""",
+            "CREATE INDEX relay_messages_referral ON relay_messages(referral_id)",
+            "ALTER TABLE referrals ADD COLUMN relay_open INTEGER NOT NULL DEFAULT 1",
+            """CREATE TABLE desk_modes (
+                caseworker_id INTEGER PRIMARY KEY REFERENCES caseworkers(id) ON DELETE CASCADE,
+                mode TEXT NOT NULL,
+                code TEXT NOT NULL,
+                extra TEXT NOT NULL DEFAULT '',
+                updated_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 

@@ -58,6 +58,7 @@ class Referral:
     updated_at: datetime
     outcome: str | None = None
     claimed_by: int | None = None
+    relay_open: bool = True
 
 
 def _referral(row: aiosqlite.Row) -> Referral:
@@ -80,6 +81,7 @@ def _referral(row: aiosqlite.Row) -> Referral:
         updated_at=from_text(row["updated_at"]),
         outcome=row["outcome"],
         claimed_by=row["claimed_by"],
+        relay_open=bool(row["relay_open"]),
     )
 
 
@@ -179,6 +181,23 @@ class ReferralRepo:
         """Reopens a closed referral (supervisors only; checked by the caller)."""
         await conn.execute("UPDATE referrals SET outcome = NULL WHERE id = ?", (referral_id,))
         await self.set_status(conn, referral_id, "in_progress", actor)
+
+    async def hand_over(
+        self,
+        conn: aiosqlite.Connection,
+        referral_id: int,
+        region_code: str,
+        office_key: str,
+        actor: str,
+    ) -> None:
+        """Moves a referral to another region's office: unclaimed and new again, history kept."""
+        await conn.execute(
+            "UPDATE referrals SET region_code = ?, office_key = ?, claimed_by = NULL, "
+            "status = 'new', routed = 0, updated_at = ? WHERE id = ?",
+            (region_code, office_key, self.db.now(), referral_id),
+        )
+        await self.add_event(conn, referral_id, "handed_over", actor)
+        await self.add_event(conn, referral_id, "new", actor)
 
     async def mark_routed(self, conn: aiosqlite.Connection, referral_id: int, count: int) -> None:
         """Notes how many people were told of a new referral (0: unrouted)."""

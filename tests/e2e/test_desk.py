@@ -180,3 +180,78 @@ async def test_invites_are_single_use_and_expire(jembatan: Jembatan) -> None:
     )
     await third.send("/start inv_forged-token")
     assert await jembatan.services.caseworkers.by_telegram(third.user_id) is None
+
+
+async def claimed_case(jembatan: Jembatan) -> tuple[SimUser, SimUser, str]:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    jembatan.kediri = await staff(jembatan, "Fajar", ["35.71"], ["*"])  # type: ignore[attr-defined]
+    code = await refer(jembatan, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await ana.press("✋ Ambil")
+    her: SimUser = jembatan.beneficiary  # type: ignore[attr-defined]
+    return ana, her, code
+
+
+async def test_notes_are_kept_encrypted_on_the_case(jembatan: Jembatan) -> None:
+    ana, _, code = await claimed_case(jembatan)
+    await ana.press("📝 Tambah catatan")
+    await ana.send("Sudah janji temu hari Kamis di kantor")
+    case_view = "\n".join(m.text or "" for m in ana.bot_messages[-3:])
+    assert "Sudah janji temu hari Kamis di kantor" in case_view
+    db = jembatan.settings.database
+    raw = db.read_bytes() + db.with_name(db.name + "-wal").read_bytes()
+    assert b"janji temu" not in raw
+    assert jembatan.services is not None
+    audit = [(e.action, e.subject) for e in await jembatan.services.audit.list()]
+    assert ("case.note", f"referral:{code}") in audit
+
+
+async def test_messages_are_relayed_both_ways_without_revealing_accounts(
+    jembatan: Jembatan,
+) -> None:
+    ana, her, code = await claimed_case(jembatan)
+    await ana.press("✉️ Tulis ke penerima")
+    await ana.send("Halo Kak, kapan bisa datang ke kantor?")
+    incoming = her.bot_messages[-1]
+    assert (
+        incoming.text == f"Pesan tentang permintaan {code}:\nHalo Kak, kapan bisa datang ke kantor?"
+    )
+    assert "Ana" not in (incoming.text or "")
+    assert str(ana.user_id) not in str(incoming)
+    await her.press("↩ Balas", message=incoming)
+    await her.send("Besok pagi bisa")
+    reply = ana.bot_messages[-1]
+    assert reply.text == f"Balasan tentang {code}:\nBesok pagi bisa"
+    assert str(her.user_id) not in str(reply) and "Penerima" not in (reply.text or "")
+    db = jembatan.settings.database
+    raw = db.read_bytes() + db.with_name(db.name + "-wal").read_bytes()
+    assert b"Besok pagi bisa" not in raw and b"kapan bisa datang" not in raw
+
+    await her.press("✖ Tutup percakapan", message=incoming)
+    assert f"Percakapan tentang {code} sudah ditutup." in "\n".join(
+        m.text or "" for m in her.bot_messages[-3:]
+    )
+    await her.press("↩ Balas", message=incoming)
+    assert her.last_callback_answer == "Menu itu sudah tidak berlaku. Ini menu yang terbaru."
+
+
+async def test_hand_over_to_her_home_region_notifies_its_caseworkers(jembatan: Jembatan) -> None:
+    ana, her, code = await claimed_case(jembatan)
+    await ana.press("🔀 Serahkan ke wilayah lain")
+    await ana.send("surabaya")
+    assert ana.last_message.startswith("Tidak ada wilayah dengan kantor yang cocok.")
+    await ana.send("kota kediri")
+    await ana.press("Kota Kediri (Jawa Timur)")
+    await ana.press("Sudah pulang ke wilayah itu")
+    assert f"{code} sudah diserahkan" in ana.last_message
+    assert jembatan.services is not None
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None
+    assert referral.region_code == "35.71" and referral.status == "new"
+    assert referral.claimed_by is None
+    history = [s for _, _, s in await jembatan.services.referrals.history(referral.id)]
+    assert history == ["new", "claimed", "handed_over", "new"]
+    assert her.last_message == f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."
+    fajar: SimUser = jembatan.kediri  # type: ignore[attr-defined]
+    assert fajar.last_message.startswith(f"Permintaan baru {code}")
+    audit = [e for e in await jembatan.services.audit.list() if e.action == "case.handover"]
+    assert audit and audit[0].detail == "53.71->35.71 went_home"
