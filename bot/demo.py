@@ -7,12 +7,13 @@ import logging
 import sys
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot import app as telegram_app
 from bot.config import Settings
-from bot.services import open_services
+from bot.services import Services, open_services
 from bot.simulator import BotApiSimulator, ChatMessage, SimUser
 from storage.crypto import create_key_file
 
@@ -21,6 +22,8 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-a
 HELP = """Offline demo: you are a person chatting with Jembatan on a simulated phone.
 Type a message and press Enter; type a number to press that button.
 Try /start. Other things to send: :sticker :photo :voice :location :contact. Quit with :q.
+A caseworker of every region is logged in on a second phone: switch to it with :staff
+(and back with :me) to see a request arrive, claim it and answer her.
 """
 
 
@@ -75,14 +78,15 @@ async def _act(user: SimUser, line: str, printer: ChatPrinter) -> None:
         await user.send(line)
 
 
-async def chat(user: SimUser, source: TextIO, out: TextIO) -> None:
+async def chat(user: SimUser, staff: SimUser, source: TextIO, out: TextIO) -> None:
     """Reads lines (typed or piped) and acts on them until end of input or :q."""
-    printer = ChatPrinter(out)
+    phones = {":me": (user, ChatPrinter(out)), ":staff": (staff, ChatPrinter(out))}
+    current = ":me"
     echo = not source.isatty()
     out.write(HELP)
     while True:
         if not echo:
-            out.write("> ")
+            out.write(f"{'staff' if current == ':staff' else 'you'}> ")
             out.flush()
         line = await asyncio.to_thread(source.readline)
         if not line:
@@ -92,9 +96,25 @@ async def chat(user: SimUser, source: TextIO, out: TextIO) -> None:
             out.write(f"\n> {line}\n")
         if line in (":q", ":quit"):
             break
-        if line:
-            await _act(user, line, printer)
-            printer.show(user)
+        if line in phones:
+            current = line
+            title = "Caseworker's phone" if line == ":staff" else "Her phone"
+            out.write(f"\n==== {title} ====\n")
+        elif line:
+            person, printer = phones[current]
+            await _act(person, line, printer)
+        person, printer = phones[current]
+        printer.show(person)
+
+
+async def demo_caseworker(sim: BotApiSimulator, services: Services) -> SimUser:
+    """A caseworker of every region and service, logged in on the simulator's second phone."""
+    _, token = await services.caseworkers.invite(
+        "Demo caseworker", "supervisor", ["*"], ["*"], timedelta(hours=1)
+    )
+    staff = sim.user(first_name="Petugas", language_code="id")
+    await staff.send(f"/start inv_{token}")
+    return staff
 
 
 async def run_demo(
@@ -126,7 +146,8 @@ async def run_demo(
                 )
                 await telegram_app.start(application, services.catalogs)
                 try:
-                    await chat(sim.user(first_name="Kak", language_code="id"), source, out)
+                    staff = await demo_caseworker(sim, services)
+                    await chat(sim.user(first_name="Kak", language_code="id"), staff, source, out)
                 finally:
                     await telegram_app.stop(application)
             finally:

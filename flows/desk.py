@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.node import Context
-from flows.services import service_title, status_words
+from flows.services import service_title
 from flows.types import Bubble, Button, Moment, Part, Plain, Screen, Text, bubble, t
 
 PER_PAGE = 8
@@ -31,6 +31,16 @@ OUTCOMES: dict[str, Text] = {
 NEXT_STATUS: dict[str, tuple[str, Text]] = {
     "claimed": ("contacted", t("📞 Mark as contacted")),
     "contacted": ("in_progress", t("🔧 Mark as in progress")),
+}
+STAFF_STATUS: dict[str, Text] = {
+    "new": t("New"),
+    "claimed": t("Claimed"),
+    "contacted": t("Contacted"),
+    "in_progress": t("In progress"),
+    "closed": t("Closed"),
+    "cancelled": t("Cancelled by her"),
+    "withdrawn": t("Withdrawn by her"),
+    "handed_over": t("Handed over"),
 }
 HANDOVER_REASONS: dict[str, Text] = {
     "went_home": t("She went home to that region"),
@@ -74,6 +84,11 @@ class CaseDetail:
     notes: tuple[tuple[datetime, str], ...] = ()
     thread: tuple[tuple[str, str], ...] = ()
     relay_open: bool = True
+
+
+def staff_status(status: str) -> Part:
+    """A referral status as staff call it."""
+    return STAFF_STATUS.get(status, Plain(status))
 
 
 def button(verb: str, code: str = "") -> str:
@@ -138,7 +153,7 @@ def queue_screen(cards: tuple[CaseCard, ...], page: int, ctx: Context) -> Screen
             mine=Plain(mine),
             code=Plain(card.code),
             service=SERVICE_KINDS.get(card.service, Plain(card.service)),
-            status=status_words(card.status),
+            status=staff_status(card.status),
             hours=_age_hours(card, ctx),
         )
         rows.append((Button(label, button("open", card.code)),))
@@ -193,7 +208,7 @@ def case_screen(detail: CaseDetail, role: str, ctx: Context) -> Screen:
             title=service_title(card.service, card.item, card.home_region, ctx),
         ),
         t("Region: {region}", region=_region(card.region_code, ctx)),
-        t("Status: {status}", status=status_words(card.status)),
+        t("Status: {status}", status=staff_status(card.status)),
     ]
     if card.urgency == "urgent":
         lines.append(t("⚡ Urgent"))
@@ -214,7 +229,7 @@ def case_screen(detail: CaseDetail, role: str, ctx: Context) -> Screen:
             t("Outcome: {outcome}", outcome=OUTCOMES.get(detail.outcome, Plain(detail.outcome)))
         )
     history = [
-        t("{when}: {status}", when=Moment(at, "datetime"), status=status_words(status))
+        t("{when}: {status}", when=Moment(at, "datetime"), status=staff_status(status))
         for at, _, status in detail.history
     ]
     rows = tuple((Button(label, button(verb, card.code)),) for verb, label in actions(detail, role))

@@ -98,3 +98,16 @@ async def test_without_a_token_run_is_the_offline_demo_and_reads_piped_input(
     assert "Mau lihat apa, Kak?" in out
     assert "Saya hanya bisa membaca teks dan tombol." in out
     assert not list(tmp_path.glob("*.sqlite3")), "the demo keeps no data"
+
+
+async def test_the_demo_shows_the_caseworker_phone_too(tmp_path: Path) -> None:
+    script = (
+        "/start\n1\nkupng\n1\n1\n1\n1\n1\n1\n1\nMawar\n1\n1\n"
+        ":staff\n1\n3\nHalo Kak, kapan bisa datang?\n:me\n1\nBesok pagi\n:staff\n:q\n"
+    ).encode()
+    code, out, err = await run_cli("demo", data_dir=tmp_path, stdin=script)
+    assert code == 0, err
+    assert "==== Caseworker's phone ====" in out
+    assert "Permintaan baru" in out and "✋ Ambil" in out
+    assert "Pesan tentang permintaan" in out and "Halo Kak, kapan bisa datang?" in out
+    assert "Balasan tentang" in out and "Besok pagi" in out
