@@ -1,4 +1,8 @@
-"""The append-only audit log (the database refuses updates and deletes)."""
+"""The append-only audit log (triggers in the database refuse updates and deletes).
+
+Actors and subjects are pseudonymous references such as "user:17", "caseworker:3",
+"referral:K7M4QX" or "system": never a name, phone number, Telegram id or other personal value.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Database, from_text
+from storage.db import Database, from_text, to_text
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,17 @@ class AuditEntry:
     action: str
     subject: str | None
     detail: str | None
+
+
+def _entry(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        at=from_text(row["at"]),
+        actor=row["actor"],
+        action=row["action"],
+        subject=row["subject"],
+        detail=row["detail"],
+    )
 
 
 class AuditRepo:
@@ -35,19 +50,24 @@ class AuditRepo:
         action: str,
         subject: str | None = None,
         detail: str | None = None,
-    ) -> None:
-        """Appends an entry inside the caller's transaction."""
-        await conn.execute(
+    ) -> int:
+        """Appends an entry (pseudonymous actor/subject) in the caller's transaction; its id."""
+        cursor = await conn.execute(
             "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
             (self.db.now(), actor, action, subject, detail),
         )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
-    async def list(self, limit: int = 100) -> list[AuditEntry]:
-        """The newest entries first."""
-        rows = await self.db.fetchall("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
-        return [
-            AuditEntry(
-                r["id"], from_text(r["at"]), r["actor"], r["action"], r["subject"], r["detail"]
+    async def list(self, limit: int = 100, *, since: datetime | None = None) -> list[AuditEntry]:
+        """The newest entries first, optionally only those at or after `since`."""
+        if since is None:
+            rows = await self.db.fetchall(
+                "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
             )
-            for r in rows
-        ]
+        else:
+            rows = await self.db.fetchall(
+                "SELECT * FROM audit_log WHERE at >= ? ORDER BY id DESC LIMIT ?",
+                (to_text(since), limit),
+            )
+        return [_entry(row) for row in rows]

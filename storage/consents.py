@@ -1,4 +1,4 @@
-"""Consents: what she agreed to, which text version, in which language, and when."""
+"""Consents: what she agreed to, which text version, in which language, when, and withdrawal."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from storage.db import Database, from_text, to_text
 
 @dataclass(frozen=True)
 class Consent:
-    """One recorded consent."""
+    """One recorded consent; user_id is None once her account is deleted."""
 
     id: int
     user_id: int | None
@@ -21,6 +21,11 @@ class Consent:
     locale: str
     given_at: datetime
     withdrawn_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Tells whether the consent still stands."""
+        return self.withdrawn_at is None
 
 
 def _consent(row: aiosqlite.Row) -> Consent:
@@ -37,7 +42,7 @@ def _consent(row: aiosqlite.Row) -> Consent:
 
 
 class ConsentRepo:
-    """Records and reads consents."""
+    """Records, withdraws and reads consents; writes take the caller's transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -49,16 +54,34 @@ class ConsentRepo:
         purpose: str,
         text_version: str,
         locale: str,
-        given_at: datetime,
+        given_at: datetime | None = None,
     ) -> int:
-        """Records a consent inside the caller's transaction; returns its id."""
+        """Records a consent (given now, unless the moment she agreed is passed); returns its id."""
+        moment = to_text(given_at) if given_at is not None else self.db.now()
         cursor = await conn.execute(
             "INSERT INTO consents (user_id, purpose, text_version, locale, given_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (user_id, purpose, text_version, locale, to_text(given_at)),
+            (user_id, purpose, text_version, locale, moment),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    async def withdraw(self, conn: aiosqlite.Connection, consent_id: int) -> bool:
+        """Marks a consent withdrawn now; False if it was unknown or already withdrawn."""
+        cursor = await conn.execute(
+            "UPDATE consents SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+            (self.db.now(), consent_id),
+        )
+        return cursor.rowcount == 1
+
+    async def active(self, user_id: int, purpose: str) -> Consent | None:
+        """Her newest consent for a purpose that is not withdrawn, if any."""
+        row = await self.db.fetchone(
+            "SELECT * FROM consents WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (user_id, purpose),
+        )
+        return _consent(row) if row is not None else None
 
     async def list_for(self, user_id: int) -> list[Consent]:
         """All consents of a person, oldest first."""

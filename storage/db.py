@@ -1,10 +1,21 @@
-"""The SQLite connection: WAL, foreign keys, a busy timeout, migrations, and serialised writes."""
+"""The SQLite connection: WAL, foreign keys, a busy timeout, migrations, and serialised access.
+
+There is one aiosqlite connection per Database, shared by every coroutine. A connection has one
+transaction at a time, so whoever uses it takes a turn: `transaction()` for writes (BEGIN
+IMMEDIATE ... COMMIT, ROLLBACK on any exception), `read()` for several reads that must agree, and
+`fetchone()`/`fetchall()` for a single query. A turn is held by the task that took it and by the
+tasks it starts inside it (a context variable marks it), so repository reads made inside a
+transaction see that transaction's own writes, while other coroutines wait and never see
+uncommitted data.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +26,13 @@ from storage.migrations import MIGRATIONS, Migration, migrate
 
 Clock = Callable[[], datetime]
 PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=5000",
 )
+
+# Which databases (by id) the current task holds a turn on. Not a connection: only a marker.
+_HOLDING: ContextVar[frozenset[int]] = ContextVar("jembatan_db_holding", default=frozenset())
 
 
 def utc_now() -> datetime:
@@ -28,7 +41,7 @@ def utc_now() -> datetime:
 
 
 def to_text(moment: datetime) -> str:
-    """Stores a time as ISO-8601 UTC text."""
+    """Stores a time as ISO-8601 UTC text (sortable as text)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -37,14 +50,32 @@ def from_text(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+class NestedTransaction(RuntimeError):
+    """A task asked for a transaction while already inside one on the same database."""
+
+
+async def _configure(conn: aiosqlite.Connection) -> None:
+    """Switches to WAL and sets the per-connection PRAGMAs."""
+    async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
+        row = await cursor.fetchone()
+    mode = str(row[0]).lower() if row is not None else "?"
+    if mode != "wal":
+        raise RuntimeError(
+            f"SQLite would not use WAL journaling (it reports {mode!r}); "
+            "keep the database on a local disk."
+        )
+    for pragma in PRAGMAS:
+        await conn.execute(pragma)
+
+
 class Database:
-    """One aiosqlite connection; writes go through transaction(), one at a time."""
+    """One aiosqlite connection, used by one task at a time; writes go through transaction()."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, clock: Clock) -> None:
         self.conn = conn
         self.path = path
         self.clock = clock
-        self._write_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -59,8 +90,7 @@ class Database:
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
-            for pragma in PRAGMAS:
-                await conn.execute(pragma)
+            await _configure(conn)
             db = cls(conn, path, clock)
             await migrate(db, migrations)
         except BaseException:
@@ -69,31 +99,70 @@ class Database:
         return db
 
     async def close(self) -> None:
-        """Closes the connection (checkpointing the WAL)."""
-        await self.conn.close()
+        """Waits for a transaction in flight, then closes the connection (checkpointing the WAL)."""
+        async with self._turn():
+            await self.conn.close()
 
     def now(self) -> str:
         """The current time as stored text."""
         return to_text(self.clock())
 
+    def _holds_turn(self) -> bool:
+        return id(self) in _HOLDING.get()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Gives this task the connection; inside a turn it already holds, shares that turn."""
+        if self._holds_turn():
+            yield self.conn
+            return
+        async with self._lock:
+            token = _HOLDING.set(_HOLDING.get() | {id(self)})
+            try:
+                yield self.conn
+            finally:
+                _HOLDING.reset(token)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Runs a block in one IMMEDIATE transaction: all of it is committed, or none."""
-        async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+        if self._holds_turn():
+            raise NestedTransaction(
+                "A transaction or read is already open in this task; "
+                "pass its connection down instead of opening another."
+            )
+        async with self._turn() as conn:
+            await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield conn
+                await conn.execute("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                # Statements run in order on the connection's thread, so this ROLLBACK comes
+                # after any statement of the block that is still running, even on cancellation.
+                with suppress(sqlite3.Error):
+                    await conn.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Yields the connection for reads that see one committed snapshot; writes are discarded."""
+        if self._holds_turn():
+            yield self.conn
+            return
+        async with self._turn() as conn:
+            await conn.execute("BEGIN DEFERRED")
+            try:
+                yield conn
+            finally:
+                with suppress(sqlite3.Error):
+                    await conn.execute("ROLLBACK")
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """Runs a query and returns its first row."""
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+        async with self._turn() as conn, conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Runs a query and returns all rows."""
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+        async with self._turn() as conn, conn.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())

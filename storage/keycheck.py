@@ -10,15 +10,28 @@ CONTEXT = "meta.key_check"
 
 
 async def verify_key(db: Database, cipher: FieldCipher) -> None:
-    """Stores a canary on a new database; on an existing one, proves the key opens it."""
+    """Stores a canary on a new database; on an existing one, proves the key opens it.
+
+    A wrong key raises KeyProblem before anything is written.
+    """
     row = await db.fetchone("SELECT value FROM meta WHERE key = 'key_check'")
     if row is None:
         async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('key_check', ?)",
+            cursor = await conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('key_check', ?) "
+                "ON CONFLICT (key) DO NOTHING",
                 (cipher.encrypt(CANARY, context=CONTEXT),),
             )
-        return
+            if cursor.rowcount == 1:
+                await conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('key_id', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (cipher.current_key_id,),
+                )
+                return
+        # Another process stored its canary first: check ours against it.
+        row = await db.fetchone("SELECT value FROM meta WHERE key = 'key_check'")
+        assert row is not None
     token = str(row[0])
     try:
         ok = cipher.decrypt(token, context=CONTEXT) == CANARY
@@ -26,7 +39,7 @@ async def verify_key(db: Database, cipher: FieldCipher) -> None:
         ok = False
     if not ok:
         raise KeyProblem(
-            f"The encryption key (id {cipher.current_key_id}) does not match this database "
-            f"(written with key id {FieldCipher.key_of(token) or '?'}). Restore the right key; "
+            f"The encryption key does not match this database (key id {cipher.current_key_id}, "
+            f"database expects {FieldCipher.key_of(token) or '?'}). Restore the right key; "
             "nothing was changed."
         )

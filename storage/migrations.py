@@ -1,13 +1,24 @@
-"""Versioned schema migrations: numbered steps, each applied in its own transaction."""
+"""Versioned schema migrations: numbered steps, each applied in its own transaction.
+
+`schema_version` holds one row per applied step. A step is SQL statements and/or an async
+function of the connection; it runs inside one BEGIN IMMEDIATE transaction together with the row
+that records it, so a failing step leaves both the schema and the version as they were. Steps run
+one statement at a time (never `executescript`, which would commit the open transaction).
+A released step is never edited: change the schema by adding the next number.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import aiosqlite
+
 if TYPE_CHECKING:
     from storage.db import Database
+
+Upgrade = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
 class SchemaTooNew(Exception):
@@ -16,11 +27,12 @@ class SchemaTooNew(Exception):
 
 @dataclass(frozen=True)
 class Migration:
-    """One schema step: its version number, a description, and its SQL statements."""
+    """One schema step: its number, a description, SQL statements and an optional function."""
 
     version: int
     description: str
-    statements: tuple[str, ...]
+    statements: tuple[str, ...] = ()
+    upgrade: Upgrade | None = None
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -36,11 +48,14 @@ MIGRATIONS: tuple[Migration, ...] = (
                 region_code TEXT,
                 created_at TEXT NOT NULL,
                 last_seen_at TEXT NOT NULL)""",
+            # data: the session JSON, encrypted as a whole (storage.sessions).
             """CREATE TABLE flow_sessions (
                 user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
                 data TEXT NOT NULL,
                 version INTEGER NOT NULL,
                 updated_at TEXT NOT NULL)""",
+            # SET NULL, not CASCADE: a referral points at its consent (referrals.consent_id) and
+            # outlives her account without a link to it, so a cascade would block deleting her.
             """CREATE TABLE consents (
                 id INTEGER PRIMARY KEY,
                 user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
@@ -160,33 +175,53 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-async def current_version(db: Database) -> int:
-    """Returns the schema version of the database (0 when empty)."""
-    await db.conn.execute(
+def check_numbering(migrations: Sequence[Migration]) -> None:
+    """Refuses a list of steps that is not numbered 1, 2, 3, ... in order, without gaps."""
+    numbers = [m.version for m in migrations]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise ValueError(f"Migrations must be numbered 1, 2, 3, ... in order; got {numbers}.")
+
+
+async def _version_in(conn: aiosqlite.Connection) -> int:
+    """The schema version as seen inside the caller's transaction (0 when empty)."""
+    await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"
     )
-    row = await db.fetchone("SELECT MAX(version) FROM schema_version")
+    async with conn.execute("SELECT MAX(version) FROM schema_version") as cursor:
+        row = await cursor.fetchone()
     return int(row[0]) if row is not None and row[0] is not None else 0
 
 
+async def current_version(db: Database) -> int:
+    """Returns the schema version of the database (0 when empty)."""
+    async with db.transaction() as conn:
+        return await _version_in(conn)
+
+
 async def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Applies every step newer than the database, each in one transaction; returns the version."""
-    version = await current_version(db)
-    latest = max((m.version for m in migrations), default=0)
-    if version > latest:
-        raise SchemaTooNew(
-            f"The database has schema version {version}, newer than this code ({latest}). "
-            "Upgrade Jembatan; nothing was changed."
-        )
-    for migration in sorted(migrations, key=lambda m: m.version):
-        if migration.version <= version:
-            continue
+    """Applies every step newer than the database, each in one transaction; returns the version.
+
+    The version is read again inside each step's write transaction, so two processes opening the
+    same file at once (the bot and the command line) never apply a step twice.
+    """
+    check_numbering(migrations)
+    latest = len(migrations)
+    while True:
         async with db.transaction() as conn:
-            for statement in migration.statements:
+            version = await _version_in(conn)
+            if version > latest:
+                raise SchemaTooNew(
+                    f"The database has schema version {version}, newer than this code ({latest}). "
+                    "Upgrade Jembatan or restore a matching backup; nothing was changed."
+                )
+            if version == latest:
+                return version
+            step = migrations[version]
+            for statement in step.statements:
                 await conn.execute(statement)
+            if step.upgrade is not None:
+                await step.upgrade(conn)
             await conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                (migration.version, db.now()),
+                (step.version, db.now()),
             )
-        version = migration.version
-    return version

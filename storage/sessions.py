@@ -28,8 +28,15 @@ class SessionRepo:
         data = json.loads(self.cipher.decrypt(row[0], context=CONTEXT))
         return data if isinstance(data, dict) else None
 
+    async def version(self, user_id: int) -> int:
+        """How many times her session was saved (0 if never)."""
+        row = await self.db.fetchone(
+            "SELECT version FROM flow_sessions WHERE user_id = ?", (user_id,)
+        )
+        return int(row[0]) if row is not None else 0
+
     async def save(self, conn: aiosqlite.Connection, user_id: int, data: dict[str, Any]) -> None:
-        """Stores her session inside the caller's transaction."""
+        """Stores her session (encrypted JSON, version + 1) inside the caller's transaction."""
         token = self.cipher.encrypt(json.dumps(data, ensure_ascii=False), context=CONTEXT)
         await conn.execute(
             "INSERT INTO flow_sessions (user_id, data, version, updated_at) VALUES (?, ?, 1, ?) "
@@ -37,3 +44,8 @@ class SessionRepo:
             "version = flow_sessions.version + 1, updated_at = excluded.updated_at",
             (user_id, token, self.db.now()),
         )
+
+    async def delete(self, conn: aiosqlite.Connection, user_id: int) -> bool:
+        """Forgets her session inside the caller's transaction; False if she had none."""
+        cursor = await conn.execute("DELETE FROM flow_sessions WHERE user_id = ?", (user_id,))
+        return cursor.rowcount == 1

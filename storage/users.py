@@ -1,4 +1,7 @@
-"""People who talk to the bot: their Telegram id, language and region (nothing else)."""
+"""People who talk to the bot: their Telegram id, language and region (nothing else).
+
+`region_code` is a coarse Kemendagri kab/kota code such as "53.71", not a personal value.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ def _user(row: aiosqlite.Row) -> User:
 
 
 class UserRepo:
-    """Reads and writes users."""
+    """Reads and writes users; writes take the caller's transaction, except first contact."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -50,7 +53,11 @@ class UserRepo:
         return _user(row) if row is not None else None
 
     async def get_or_create(self, telegram_id: int) -> User:
-        """Finds a user, creating her on first contact."""
+        """Finds a user, creating her (in its own transaction) on first contact.
+
+        An existing user is only read: her last_seen_at is refreshed by save_profile() in the
+        update's one commit, so a message costs one write transaction, not two.
+        """
         user = await self.get(telegram_id)
         if user is not None:
             return user
@@ -61,9 +68,12 @@ class UserRepo:
                 "ON CONFLICT (telegram_id) DO NOTHING",
                 (telegram_id, now, now),
             )
-        user = await self.get(telegram_id)
-        assert user is not None
-        return user
+            async with conn.execute(
+                "SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _user(row)
 
     async def save_profile(
         self, conn: aiosqlite.Connection, user_id: int, locale: str, region_code: str | None
@@ -73,3 +83,13 @@ class UserRepo:
             "UPDATE users SET locale = ?, region_code = ?, last_seen_at = ? WHERE id = ?",
             (locale, region_code, self.db.now(), user_id),
         )
+
+    async def set_locale(self, conn: aiosqlite.Connection, user_id: int, locale: str) -> None:
+        """Stores her language in the caller's transaction."""
+        await conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+
+    async def set_region(
+        self, conn: aiosqlite.Connection, user_id: int, region_code: str | None
+    ) -> None:
+        """Stores her kab/kota code (None to forget it) in the caller's transaction."""
+        await conn.execute("UPDATE users SET region_code = ? WHERE id = ?", (region_code, user_id))
