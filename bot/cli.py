@@ -1,4 +1,4 @@
-"""The command line: `python -m bot run | demo | init | catalog check`."""
+"""The command line: run, demo, init, catalog check, caseworker, export, audit."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 from bot import admin
 from bot import app as telegram_app
 from bot.admin import INVITE_DAYS
+from bot.audit_cli import audit_lines
 from bot.config import Settings, load_settings
+from bot.export import ExportProblem, export, parse_day
 from bot.logs import setup_logging
 from bot.services import open_services, utc_now
 from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
@@ -115,6 +117,24 @@ def parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="list staff accounts")
     off = staff_sub.add_parser("deactivate", help="take away an account's access at once")
     off.add_argument("id", type=int)
+    out = sub.add_parser("export", help="write a pseudonymous CSV of the referrals of some days")
+    out.add_argument(
+        "--from",
+        dest="first",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="first day (days are WIB days)",
+    )
+    out.add_argument(
+        "--to",
+        dest="last",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="last day (included)",
+    )
+    out.add_argument("--out", type=Path, help="the CSV file to create (- for standard output)")
+    audit = sub.add_parser("audit", help="print the audit log, newest first")
+    audit.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     return p
 
 
@@ -144,6 +164,30 @@ async def staff_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def export_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `export --from --to [--out]`."""
+    try:
+        first, last = parse_day(args.first, "--from"), parse_day(args.last, "--to")
+        result = await export(settings, first, last, args.out)
+    except ExportProblem as problem:
+        print(f"Not done: {problem}", file=sys.stderr)
+        return 2
+    print(f"Exported {result.rows} referral(s) to {result.target}.", file=sys.stderr)
+    return 0
+
+
+async def audit_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `audit [--limit N]`."""
+    try:
+        lines = await audit_lines(settings, args.limit)
+    except ValueError as problem:
+        print(f"Not done: {problem}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = parser().parse_args(argv)
@@ -155,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "caseworker":
             return asyncio.run(staff_command(settings, args))
+        if command == "export":
+            return asyncio.run(export_command(settings, args))
+        if command == "audit":
+            return asyncio.run(audit_command(settings, args))
         if command == "init":
             asyncio.run(init(settings))
         elif command == "demo" or (command == "run" and not settings.token):

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.effects import ChatEffects
 from bot.i18n import Translator
 from bot.render import bubble_text, keyboard
+from bot.reports import is_report_command, show_report
 from bot.services import Services
 from flows import desk, relay
 from flows.types import Bubble, Button, Screen, bubble, t
@@ -123,6 +124,9 @@ class Desk:
             return
         if text and text.startswith("/start"):
             await self.show_home(bot, chat.id, None)
+            return
+        # Reports (bot/reports.py): supervisors and admins only; others fall through to the hint.
+        if is_report_command(text) and await show_report(self.services, bot, chat.id, me):
             return
         mode = await self.services.casework.mode(me.id)
         if text and not text.startswith("/") and mode is not None:

@@ -255,3 +255,23 @@ async def test_hand_over_to_her_home_region_notifies_its_caseworkers(jembatan: J
     assert fajar.last_message.startswith(f"Permintaan baru {code}")
     audit = [e for e in await jembatan.services.audit.list() if e.action == "case.handover"]
     assert audit and audit[0].detail == "53.71->35.71 went_home"
+
+
+async def test_only_a_supervisor_can_reopen_a_closed_case(jembatan: Jembatan) -> None:
+    ana, _, code = await claimed_case(jembatan)
+    boss = await staff(jembatan, "Dewi", ["53.71"], ["*"], role="supervisor")
+    await ana.press("✅ Tutup dengan hasil")
+    await ana.press("Tidak bisa dihubungi")
+    assert "↩ Buka lagi" not in ana.last_buttons, "a caseworker cannot reopen"
+    await ana.forge_callback(f"d:reopen:{code}")
+    assert jembatan.services is not None
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None and referral.status == "closed"
+    await boss.send("/antrian")
+    await boss.forge_callback(f"d:open:{code}")
+    assert "↩ Buka lagi" in boss.last_buttons
+    await boss.press("↩ Buka lagi")
+    referral = await jembatan.services.referrals.by_code(code)
+    assert referral is not None and referral.status == "in_progress" and referral.outcome is None
+    history = await jembatan.services.referrals.history(referral.id)
+    assert history[-1][1:] == ("caseworker:3", "in_progress")

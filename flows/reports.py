@@ -1,0 +1,140 @@
+"""The supervisor's monthly report, pure: month boundaries and the report screen built from counts.
+
+A month is a calendar month in one zone (the host uses Asia/Jakarta, WIB, for everyone, so two
+supervisors in different zones see the same numbers). A referral counts in the month it was
+created, with its status and outcome as they are now. Small counts are suppressed: any count
+from 1 to 4 is shown as "<5" (0 stays 0), so a forwarded screenshot does not single anybody out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.desk import OUTCOMES, SERVICE_KINDS, STAFF_STATUS
+from flows.types import Bubble, Part, Plain, Screen, Text, bubble, t
+
+REPORT_ZONE = "Asia/Jakarta"
+SMALL_COUNT = 5
+MAX_REGIONS = 12
+REPORT_STATUSES = ("new", "claimed", "contacted", "in_progress", "closed", "cancelled", "withdrawn")
+MONTHS: tuple[Text, ...] = (
+    t("January"),
+    t("February"),
+    t("March"),
+    t("April"),
+    t("May"),
+    t("June"),
+    t("July"),
+    t("August"),
+    t("September"),
+    t("October"),
+    t("November"),
+    t("December"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A calendar month in the report zone, with its UTC bounds [start, end)."""
+
+    year: int
+    month: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCounts:
+    """The counts of one month, over the regions the reader covers."""
+
+    month: Month
+    total: int = 0
+    by_service: Mapping[str, int] = field(default_factory=dict)
+    by_status: Mapping[str, int] = field(default_factory=dict)
+    by_outcome: Mapping[str, int] = field(default_factory=dict)
+    by_region: Mapping[str, int] = field(default_factory=dict)
+
+
+def _month(year: int, month: int, zone: ZoneInfo) -> Month:
+    start = datetime(year, month, 1, tzinfo=zone)
+    after = (start + timedelta(days=32)).replace(day=1)
+    return Month(year, month, start.astimezone(ZoneInfo("UTC")), after.astimezone(ZoneInfo("UTC")))
+
+
+def this_and_last_month(now: datetime, zone: ZoneInfo) -> tuple[Month, Month]:
+    """Returns this month and the one before, as calendar months in the zone."""
+    local = now.astimezone(zone)
+    this = _month(local.year, local.month, zone)
+    before = local.replace(day=1) - timedelta(days=1)
+    return this, _month(before.year, before.month, zone)
+
+
+def shown(count: int) -> Plain:
+    """A count as the report shows it: 0, "<5" for 1 to 4, else the number."""
+    if 0 < count < SMALL_COUNT:
+        return Plain(f"<{SMALL_COUNT}")
+    return Plain(str(count))
+
+
+def _line(label: Part, count: int) -> Text:
+    return t("• {label}: {count}", label=label, count=shown(count))
+
+
+def _section(heading: Text, lines: list[Text]) -> list[Part]:
+    return [Plain(""), heading, *lines]
+
+
+def _ordered(known: Mapping[str, Text], counts: Mapping[str, int]) -> list[Text]:
+    """Every known category (0 included) in its usual order, then any unknown ones."""
+    lines = [_line(label, counts.get(key, 0)) for key, label in known.items()]
+    lines += [_line(Plain(key), counts[key]) for key in sorted(set(counts) - set(known))]
+    return lines
+
+
+def _regions(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[str, str]) -> list[Text]:
+    """Her regions (0 included), or every region with a request when she covers all of them."""
+    found = dict(counts.by_region)
+    if "*" not in covered:
+        found = {code: found.get(code, 0) for code in covered} | found
+    ranked = sorted(found.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
+    lines = [_line(Plain(names.get(code, code)), n) for code, n in ranked[:MAX_REGIONS]]
+    rest = sum(n for _, n in ranked[MAX_REGIONS:])
+    if len(ranked) > MAX_REGIONS:
+        lines.append(t("• Other regions: {count}", count=shown(rest)))
+    return lines
+
+
+def month_bubble(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[str, str]) -> Bubble:
+    """One month: how many requests came in, by service, status, outcome and region."""
+    month = counts.month
+    parts: list[Part] = [
+        t("📊 Report for {month} {year}", month=MONTHS[month.month - 1], year=month.year),
+        t("Requests received: {count}", count=shown(counts.total)),
+    ]
+    if counts.total:
+        statuses = {key: STAFF_STATUS[key] for key in REPORT_STATUSES}
+        parts += _section(t("By service:"), _ordered(SERVICE_KINDS, counts.by_service))
+        parts += _section(t("By status now:"), _ordered(statuses, counts.by_status))
+        parts += _section(t("By outcome (closed):"), _ordered(OUTCOMES, counts.by_outcome))
+        parts += _section(t("By region:"), _regions(counts, covered, names))
+    return bubble(*parts)
+
+
+def report_screen(
+    months: tuple[MonthCounts, ...], covered: tuple[str, ...], names: Mapping[str, str]
+) -> Screen:
+    """The report: one message per month (this month first), then what the numbers mean."""
+    if "*" in covered:
+        scope = t("Regions: all")
+    else:
+        listed = ", ".join(names.get(code, code) for code in covered)
+        scope = t("Regions: {regions}", regions=Plain(listed))
+    note = t(
+        "A request counts in the month it came in (WIB), with its status today. "
+        "Counts from 1 to 4 are shown as <5."
+    )
+    bubbles = tuple(month_bubble(counts, covered, names) for counts in months)
+    return Screen("report", (*bubbles, bubble(scope, note)))
