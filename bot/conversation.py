@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.persist import commit
 from bot.services import Services
 from flows import engine
-from flows.types import CommandIn, CreateReferral, RelayIn, Session, t
+from flows.types import CancelReferral, CommandIn, CreateReferral, RelayIn, Session, t
 from storage.referrals import DuplicateCode
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ class Conversation:
                 await self.desk.announce(context.bot, effect.code)
             elif isinstance(effect, RelayIn):
                 await self.desk.forward_from_her(context.bot, effect.code, effect.text)
+            elif isinstance(effect, CancelReferral):
+                await self.desk.cancelled_by_her(context.bot, effect.code)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and gives the person a calm reply."""

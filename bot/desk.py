@@ -7,6 +7,8 @@ refused gets the same answer as a stale button, so nobody learns whether a code 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 
 from telegram import Bot, CallbackQuery, Update
@@ -364,8 +366,11 @@ class Desk:
             "evening": "16.00–20.00",
             "any": "08.00–20.00",
         }
+        card = self.card(referral, me)
+        if personal.get("item"):
+            card = dataclasses.replace(card, item=personal["item"])
         return desk.CaseDetail(
-            card=self.card(referral, me),
+            card=card,
             contact=referral.contact,
             window=windows.get(referral.time_window or "", ""),
             phone_alone=referral.phone_alone,
@@ -393,6 +398,25 @@ class Desk:
             await effects.answer(None)
         else:
             await effects.send(screen, None)
+
+    async def cancelled_by_her(self, bot: Bot, code: str) -> None:
+        """Tells staff that she cancelled: notifications change, and her caseworker is told."""
+        referral = await self.services.referrals.by_code(code)
+        if referral is None:
+            return
+        tr = self.translator(referral.region_code)
+        text = bubble_text(desk.cancelled_notice(code), tr)
+        for _, chat_id, message_id in await self.services.referrals.notifications(referral.id):
+            with contextlib.suppress(TelegramError):
+                await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        worker = (
+            await self.services.caseworkers.get(referral.claimed_by)
+            if referral.claimed_by is not None
+            else None
+        )
+        if worker is not None and worker.active and worker.telegram_id is not None:
+            with contextlib.suppress(TelegramError):
+                await bot.send_message(worker.telegram_id, text)
 
     async def update_notifications(self, bot: Bot, referral: Referral, me: Caseworker) -> None:
         """Edits every notification of a claimed referral: "you claimed it" or "taken"."""

@@ -83,6 +83,10 @@ class Programme:
     note: Localized | None = None
     source: str | None = None
 
+    def open_on(self, day: date) -> bool:
+        """Tells whether the programme is not over on that day (running or still to come)."""
+        return (self.ends or self.starts) >= day
+
 
 @dataclass(frozen=True, slots=True)
 class HealthFacility:

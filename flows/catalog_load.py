@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -112,6 +112,8 @@ class CatalogError:
     file: str
     line: int
     message: str
+    #: A programme that is over: `catalog check` reports it; the running bot just hides it.
+    ended: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -127,11 +129,17 @@ class CatalogInvalid(ValueError):
 
 
 def load_catalog(path: Path, *, today: date, regions: RegionDirectory) -> Catalog:
-    """Reads and validates a catalog directory or file, raising CatalogInvalid on any error."""
+    """Reads and validates a catalog, raising CatalogInvalid on any error but ended programmes.
+
+    Programmes that are already over are left out (`catalog check` still reports them), so a
+    catalog nobody has updated keeps the bot, and its emergency numbers, running.
+    """
     catalog, errors = _read(path, today=today, regions=regions)
-    if errors or catalog is None:
-        raise CatalogInvalid(errors)
-    return catalog
+    fatal = [e for e in errors if not e.ended]
+    if fatal or catalog is None:
+        raise CatalogInvalid(fatal or errors)
+    current = tuple(p for p in catalog.programmes if p.open_on(today))
+    return replace(catalog, programmes=current)
 
 
 def check_catalog(path: Path, *, today: date, regions: RegionDirectory) -> list[CatalogError]:
@@ -162,7 +170,7 @@ def _read(
         return None, sorted(checker.errors, key=lambda e: (e.file, e.line, e.message))
     catalog = checker.build(documents, default_file=_default_file(files))
     errors = sorted(checker.errors, key=lambda e: (e.file, e.line, e.message))
-    return (None if errors else catalog), errors
+    return (None if any(not e.ended for e in errors) else catalog), errors
 
 
 def _default_file(files: Sequence[Path]) -> str:
@@ -218,12 +226,12 @@ class _Entry:
                 continue
             self.fields[name] = value_node
 
-    def error(self, at: Node | int, message: str) -> None:
-        """Records an error of this entry at a node (or a line)."""
-        self.ok = False
+    def error(self, at: Node | int, message: str, *, ended: bool = False) -> None:
+        """Records an error of this entry at a node (or a line); ended ones keep the entry."""
+        self.ok = self.ok and ended
         line = at if isinstance(at, int) else _line(at)
         prefix = f"{self.what}: " if self.what else ""
-        self.checker.errors.append(CatalogError(self.file, line, prefix + message))
+        self.checker.errors.append(CatalogError(self.file, line, prefix + message, ended))
 
     def node(self, name: str, *, required: bool) -> Node | None:
         """Returns a field's node; a missing or empty required field is an error."""
@@ -430,7 +438,7 @@ class _Checker:
         hotlines = [
             h for e in self._entries(sections["hotlines"], "hotline") if (h := self._hotline(*e))
         ]
-        if self.errors:
+        if any(not e.ended for e in self.errors):
             return None
         return Catalog(
             version=version,
@@ -638,6 +646,7 @@ class _Checker:
             entry.error(
                 entry.fields[name],
                 f"{name} {day.isoformat()} is in the past (today is {self.today.isoformat()})",
+                ended=True,
             )
         if ends is not None and starts != date.min and ends < starts:
             entry.error(entry.fields["ends"], f"ends {ends.isoformat()} is before starts")

@@ -130,6 +130,11 @@ def notification_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(t("✋ Claim"), button("claim", code)),),)
 
 
+def cancelled_notice(code: str) -> Bubble:
+    """What staff see once she cancelled her request."""
+    return bubble(t("{code} was cancelled by the person who sent it.", code=Plain(code)))
+
+
 def taken_notice(code: str, by_me: bool) -> Bubble:
     """What a notification turns into once the referral is claimed."""
     if by_me:

@@ -95,6 +95,9 @@ COMMANDS: dict[str, str] = {
     "help": "menu",
 }
 CANCEL_WORDS = frozenset({"batal", "cancel", "batalkan"})
+CANCEL_PHRASES = frozenset({"gak jadi", "ga jadi", "nggak jadi", "enggak jadi", "tidak jadi"})
+# States where typed text is her own words for someone else: never re-routed by keywords.
+OWN_WORDS_STATES = frozenset({"intake_phone", "intake_nickname", "relay_compose"})
 NEEDS_REGION = frozenset({"training", "health", "facilities", "going_home"})
 
 INTENTS: dict[Intent, tuple[str, dict[str, str]]] = {
@@ -217,10 +220,22 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
     return _show(session, step, ctx, edit=True)
 
 
+def is_cancel(text: str) -> bool:
+    """Tells whether typed text asks to cancel ("batal", "Batal aja.", "gak jadi")."""
+    words = "".join(c if c.isalpha() else " " for c in text.lower()).split()
+    return bool(words) and (words[0] in CANCEL_WORDS or " ".join(words[:2]) in CANCEL_PHRASES)
+
+
 def _cancel(session: Session, ctx: Context) -> Outcome:
     if session.draft or session.state.startswith("intake_"):
         return _show(session, intake.cancelled(session), ctx, edit=False)
-    return _again(goto(session, "menu"), bubble(t("Cancelled. Nothing was saved.")), ctx)
+    notice = bubble(
+        t(
+            "Nothing is in progress to cancel. To cancel a request you already sent, open "
+            "📋 My requests."
+        )
+    )
+    return _again(session, notice, ctx)
 
 
 def _go(session: Session, state: str, params: dict[str, str], ctx: Context) -> Outcome:
@@ -250,9 +265,9 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
         )
         return _again(session, notice, ctx)
     words = text.strip()
-    if words.lower() in CANCEL_WORDS:
+    if is_cancel(words) and session.state != "relay_compose":
         return _cancel(session, ctx)
-    if session.state != "intake_phone" and is_danger(words):
+    if session.state not in OWN_WORDS_STATES and is_danger(words):
         return _go(session, "emergency", {}, ctx)
     handler = node_of(session).on_text
     if handler is not None:

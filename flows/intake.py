@@ -68,10 +68,10 @@ def begin(session: Session, ctx: Context, *, service: str, item: str, **answers:
 def next_step(session: Session) -> Session:
     """Moves to the first question not yet answered, or to the summary."""
     answers = dict(session.draft)
-    if "consent_at" not in answers:
-        return goto(session, "intake_consent")
     if "adult" not in answers:
         return goto(session, "intake_age")
+    if "consent_at" not in answers:
+        return goto(session, "intake_consent")
     contact = answers.get("contact")
     if contact is None:
         return goto(session, "intake_contact")
@@ -458,12 +458,17 @@ def view_summary(session: Session, ctx: Context) -> Screen:
     )
 
 
+WINDOW_ENDS = {"morning": 12, "midday": 16, "evening": 20, "any": 20}
+
+
 def _due(session: Session, ctx: Context) -> datetime:
+    """The latest time she will be contacted: two working days on, at the end of her window."""
     region = ctx.regions.region(session.region_code) if session.region_code else None
     zone = ZoneInfo(region.timezone if region else "Asia/Jakarta")
     local_today = ctx.now.astimezone(zone).date()
     day = add_working_days(local_today, CONTACT_DAYS)
-    return datetime.combine(day, time(CONTACT_HOUR), zone).astimezone(UTC)
+    hour = WINDOW_ENDS.get(session.answer("window"), CONTACT_HOUR)
+    return datetime.combine(day, time(hour), zone).astimezone(UTC)
 
 
 def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:

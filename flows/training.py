@@ -24,7 +24,10 @@ WANT = "want"
 
 def _programmes(session: Session, ctx: Context) -> tuple[Programme, ...]:
     kind = session.param("kind") or None
-    return ctx.catalog.programmes_in(session.region_code, kind)
+    today = ctx.now.date()
+    return tuple(
+        p for p in ctx.catalog.programmes_in(session.region_code, kind) if p.open_on(today)
+    )
 
 
 def view_list(session: Session, ctx: Context) -> Screen:
@@ -80,7 +83,7 @@ def details(programme: Programme) -> tuple[Bubble, ...]:
         second.append(t("👥 Places: {quota}", quota=programme.quota))
     third = [
         t("📄 Requirements: {requirements}", requirements=programme.requirements),
-        t("No KTP? {advice}", advice=programme.without_ktp),
+        t("🪪 Without a KTP: {advice}", advice=programme.without_ktp),
         t("(last verified {date})", date=programme.last_verified),
     ]
     return (Bubble(tuple(first)), Bubble(tuple(second)), Bubble(tuple(third)))

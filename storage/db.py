@@ -12,6 +12,7 @@ uncommitted data.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -86,7 +87,10 @@ class Database:
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> Database:
         """Opens (creating if needed) the database and brings its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # A new file is readable by this user only; SQLite gives its -wal and -shm the same mode.
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row

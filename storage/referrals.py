@@ -16,6 +16,8 @@ from storage.db import Database, from_text
 
 PERSONAL_CONTEXT = "referrals.personal"
 PERSONAL_FIELDS = ("nickname", "phone")
+# Which health facility she asked for says what care she needs: health data, kept encrypted.
+SENSITIVE_ITEM_SERVICES = frozenset({"health"})
 
 
 class DuplicateCode(Exception):
@@ -96,6 +98,10 @@ class ReferralRepo:
         """Stores a referral and its first status inside the caller's transaction."""
         answers = new.answers
         personal = {k: answers[k] for k in PERSONAL_FIELDS if answers.get(k)}
+        item = new.item
+        if new.service in SENSITIVE_ITEM_SERVICES and item:
+            personal["item"] = item
+            item = ""
         sealed = (
             self.cipher.encrypt(json.dumps(personal, ensure_ascii=False), context=PERSONAL_CONTEXT)
             if personal
@@ -113,7 +119,7 @@ class ReferralRepo:
                     new.code,
                     new.user_id,
                     new.service,
-                    new.item,
+                    item,
                     new.region_code,
                     new.region_system,
                     new.office_key,

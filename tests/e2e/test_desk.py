@@ -34,8 +34,8 @@ async def refer(jembatan: Jembatan, typed: str, label: str, nickname: str = "Maw
     await user.press(TRAINING)
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
-    await user.press("✅ Saya setuju")
     await user.press("Ya, 18 tahun ke atas")
+    await user.press("✅ Saya setuju")
     await user.press("💬 Lewat chat ini, kapan saja 08.00–20.00 (paling aman)")
     await user.send(nickname)
     await user.press("Ya, hanya saya")
@@ -58,7 +58,7 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     for person in (ana, budi):
         note = person.last_message
         assert note.startswith(f"Permintaan baru {code}"), note
-        assert "Wilayah: Kota Kupang" in note and "Tingkat: biasa" in note
+        assert "Wilayah: Kota Kupang" in note and "Prioritas: biasa" in note
         assert "Mawar" not in note, "no nickname in a notification"
         assert person.last_buttons == ["✋ Ambil"]
     assert all(code not in (m.text or "") for m in citra.bot_messages), "other region not told"
@@ -221,6 +221,11 @@ async def test_messages_are_relayed_both_ways_without_revealing_accounts(
     await her.send("Besok pagi bisa")
     reply = ana.bot_messages[-1]
     assert reply.text == f"Balasan tentang {code}:\nBesok pagi bisa"
+    await her.press("↩ Balas", message=incoming)
+    await her.send("Tolong jangan telepon, saya takut suami tahu")
+    assert ana.bot_messages[-1].text == (
+        f"Balasan tentang {code}:\nTolong jangan telepon, saya takut suami tahu"
+    ), "her own words are relayed, not taken as a keyword"
     assert str(her.user_id) not in str(reply) and "Penerima" not in (reply.text or "")
     db = jembatan.settings.database
     raw = db.read_bytes() + db.with_name(db.name + "-wal").read_bytes()
@@ -275,3 +280,15 @@ async def test_only_a_supervisor_can_reopen_a_closed_case(jembatan: Jembatan) ->
     assert referral is not None and referral.status == "in_progress" and referral.outcome is None
     history = await jembatan.services.referrals.history(referral.id)
     assert history[-1][1:] == ("caseworker:3", "in_progress")
+
+
+async def test_her_cancellation_reaches_the_caseworker(jembatan: Jembatan) -> None:
+    ana, her, code = await claimed_case(jembatan)
+    await her.send("/permintaan")
+    await her.press(her.last_buttons[0])
+    await her.press("✖ Batalkan permintaan ini")
+    await her.press("Ya, batalkan")
+    told = [
+        m.text for m in ana.bot_messages if f"{code} dibatalkan oleh penerima" in (m.text or "")
+    ]
+    assert told, "her caseworker is told"

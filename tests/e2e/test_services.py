@@ -62,14 +62,14 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     assert user.last_message.startswith("Pelatihan gratis dan bantuan usaha di Kota Kediri")
     await tap.press("Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)")
     details = chat_text(user, 3)
-    for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "Tidak punya KTP?"):
+    for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "🪪 Tanpa KTP:"):
         assert expected in details
     await tap.press("🙋 Saya mau ikut")
+    await tap.press(ADULT)
     consent = chat_text(user, 4)
     assert "Dinas Sosial Kota Kediri" in consent
     assert "180 hari" in consent and "Hak Kakak" in consent
     await tap.press(CONSENT_YES)
-    await tap.press(ADULT)
     await tap.press(CHAT_ANY)
     await tap.press("Lewati")
     await tap.press("Ya, hanya saya")
@@ -116,6 +116,7 @@ async def test_health_by_need_then_facility_and_declining_consent_keeps_nothing(
     details = chat_text(user, 2)
     assert "📍" in details and "🕘" in details and "terakhir dicek" in details
     await user.press("🙋 Bantu saya ke sana")
+    await user.press(ADULT)
     await user.press("✖ Tidak, kembali")
     texts = chat_text(user, 3)
     assert "Tidak ada yang dikirim dan tidak ada yang disimpan." in texts
@@ -141,8 +142,8 @@ async def test_going_home_by_phone_with_typo_region_and_change_before_sending(
     assert "Daerah asal: Kota Surabaya." in plan
     assert "Waktu berangkat" in plan and "Membawa anak" in plan
     await user.press("🙋 Bantu saya pulang")
-    await user.press(CONSENT_YES)
     await user.press(ADULT)
+    await user.press(CONSENT_YES)
     await user.press("📞 Lewat telepon")
     assert user.reply_keyboard == ["📱 Kirim nomor saya"]
     await user.send("12345")
@@ -184,7 +185,6 @@ async def test_under_18_is_led_to_child_protection_and_nothing_is_kept(jembatan:
     await user.press("🎓 Pelatihan dan bantuan usaha")
     await user.press(user.last_buttons[0])
     await user.press(user.last_buttons[0])
-    await user.press(CONSENT_YES)
     await user.press("Belum, di bawah 18")
     texts = chat_text(user, 2)
     assert "perlindungan anak" in texts and "129" in texts and "0811-1129-129" in texts
@@ -199,11 +199,11 @@ async def test_cancel_midway_ends_cleanly_with_nothing_half_stored(jembatan: Jem
     await user.press("🎓 Pelatihan dan bantuan usaha")
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
-    await user.press(CONSENT_YES)
     await user.press(ADULT)
+    await user.press(CONSENT_YES)
     await user.press("📞 Lewat telepon")
     await user.send("0812 3456 7890")
-    await user.send("/batal")
+    await user.send("Batal aja.")
     assert "Permintaan dibatalkan. Tidak ada data yang disimpan." in chat_text(user, 3)
     assert user.last_message.startswith(MENU)
     assert user.reply_keyboard is None
@@ -221,8 +221,8 @@ async def test_her_requests_show_status_in_plain_words_and_can_be_cancelled(
     await in_region(user, "jakbar", "Kota Administrasi Jakarta Barat (DKI Jakarta)")
     await user.press("🆘 Bantuan darurat")
     await user.press("📞 Minta petugas segera menghubungi saya")
-    await user.press(CONSENT_YES)
     await user.press(ADULT)
+    await user.press(CONSENT_YES)
     await user.press(CHAT_ANY)
     await user.press("Lewati")
     await user.press("Ya, hanya saya")
@@ -297,7 +297,7 @@ async def test_bot_refuses_to_start_on_an_invalid_catalog(tmp_path: Path) -> Non
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
     assert "the service catalog has errors" in err.decode()
-    assert "programmes.yaml:19:" in err.decode()
+    assert "regions.yaml:10:" in err.decode()
     assert b"1:never-used" not in out + err
 
 
@@ -307,7 +307,47 @@ async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) ->
     await user.press("🎓 Pelatihan dan bantuan usaha")
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
-    await user.press(CONSENT_YES)
+    await user.press(ADULT)
     assert "🆘 Darurat" in user.last_buttons
     await user.press("🆘 Darurat")
     assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+
+
+async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press("🆘 Bantuan darurat")
+    await user.press("📞 Minta petugas segera menghubungi saya")
+    await user.press(ADULT)
+    await user.press(CONSENT_YES)
+    await user.press(CHAT_ANY)
+    await user.press("Lewati")
+    await user.press("Ya, hanya saya")
+    await user.press("✅ Kirim")
+    await user.send("batal")
+    assert "Tidak ada yang sedang berjalan untuk dibatalkan" in chat_text(user, 2)
+    assert jembatan.services is not None
+    rows = await jembatan.services.db.fetchall("SELECT status FROM referrals")
+    assert [r[0] for r in rows] == ["new"]
+
+
+async def test_the_health_facility_she_asked_for_is_stored_encrypted(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kediri", "Kota Kediri (Jawa Timur)")
+    await user.press("🩺 Layanan kesehatan")
+    await user.press("🔬 Tes HIV dan IMS (rahasia)")
+    await user.press("Puskesmas Pesantren II")
+    await user.press("🙋 Bantu saya ke sana")
+    await user.press(ADULT)
+    await user.press(CONSENT_YES)
+    await user.press(CHAT_ANY)
+    await user.press("Lewati")
+    await user.press("Ya, hanya saya")
+    await user.press("✅ Kirim")
+    assert jembatan.services is not None
+    row = (await jembatan.services.db.fetchall("SELECT id, item FROM referrals"))[0]
+    assert row["item"] == ""
+    assert (await jembatan.services.referrals.personal(row["id"]))[
+        "item"
+    ] == "kediri-pkm-pesantren-2"
+    assert b"pesantren" not in raw_database(jembatan)

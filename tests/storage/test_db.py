@@ -157,3 +157,19 @@ async def test_close_waits_for_a_transaction_in_flight(db_path: Path, clock: Clo
         assert len(await again.fetchall("SELECT * FROM meta WHERE key = 'late'")) == 1
     finally:
         await again.close()
+
+
+async def test_a_new_database_and_its_wal_are_readable_by_this_user_only(tmp_path: Path) -> None:
+    import stat
+
+    from storage.db import Database
+
+    path = tmp_path / "fresh" / "jembatan.sqlite3"
+    db = await Database.open(path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")
+        for file in (path, path.with_name(path.name + "-wal")):
+            assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+    finally:
+        await db.close()
