@@ -154,10 +154,11 @@ def test_very_long_text_gets_a_calm_reply() -> None:
 def test_cancel_and_unknown_commands() -> None:
     driver = started()
     driver.command("batal")
-    assert driver.session.state == "menu"
+    assert driver.texts()[0].startswith("Nothing is in progress to cancel")
+    assert driver.session.state == "region_province", "nothing to cancel: she stays where she is"
     driver.command("nonsense")
     assert driver.texts()[0].startswith("I don't know that command")
-    assert driver.session.state == "menu"
+    assert driver.session.state == "region_province"
 
 
 def test_emergency_lists_hotlines_with_verified_dates() -> None:
