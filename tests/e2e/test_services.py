@@ -51,6 +51,16 @@ def chat_text(user: SimUser, last: int = 6) -> str:
     return "\n".join(m.text or "" for m in user.bot_messages[-last:])
 
 
+async def send_simple_request(user: SimUser) -> None:
+    """From the first question of a request to sending it: adult, agree, this chat, no name."""
+    await user.press(ADULT)
+    await user.press(CONSENT_YES)
+    await user.press(CHAT_ANY)
+    await user.press("Lewati")
+    await user.press("Ya, hanya saya")
+    await user.press("✅ Kirim")
+
+
 async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jembatan) -> None:
     user = jembatan.user()
     tap = TapCounter(user)
@@ -318,12 +328,7 @@ async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: J
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press("🆘 Bantuan darurat")
     await user.press("📞 Minta petugas segera menghubungi saya")
-    await user.press(ADULT)
-    await user.press(CONSENT_YES)
-    await user.press(CHAT_ANY)
-    await user.press("Lewati")
-    await user.press("Ya, hanya saya")
-    await user.press("✅ Kirim")
+    await send_simple_request(user)
     await user.send("batal")
     assert "Tidak ada yang sedang berjalan untuk dibatalkan" in chat_text(user, 2)
     assert jembatan.services is not None
@@ -338,12 +343,7 @@ async def test_the_health_facility_she_asked_for_is_stored_encrypted(jembatan: J
     await user.press("🔬 Tes HIV dan IMS (rahasia)")
     await user.press("Puskesmas Pesantren II")
     await user.press("🙋 Bantu saya ke sana")
-    await user.press(ADULT)
-    await user.press(CONSENT_YES)
-    await user.press(CHAT_ANY)
-    await user.press("Lewati")
-    await user.press("Ya, hanya saya")
-    await user.press("✅ Kirim")
+    await send_simple_request(user)
     assert jembatan.services is not None
     row = (await jembatan.services.db.fetchall("SELECT id, item FROM referrals"))[0]
     assert row["item"] == ""
