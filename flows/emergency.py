@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flows.hotlines import Hotline
 from flows.intake import begin
-from flows.node import Context, Node, Step, common_action, menu_button
+from flows.node import (
+    BACK,
+    Context,
+    Node,
+    Step,
+    back_button,
+    back_from_emergency,
+    common_action,
+    menu_button,
+)
 from flows.types import Bubble, Button, Plain, Screen, Session, Text, bubble, t
 
 CALLBACK = "callback"
@@ -23,9 +32,13 @@ def view(session: Session, ctx: Context) -> Screen:
     """Lists the hotlines that serve her region, national ones first."""
     hotlines = ctx.catalog.hotlines_for(session.region_code)
     rows: list[tuple[Button, ...]] = []
-    if ctx.catalog.office_for(session.region_code) is not None:
+    if ctx.catalog.office_for(session.region_code) is not None and not session.draft:
         rows.append((Button(t("📞 Ask a caseworker to contact me soon"), CALLBACK),))
-    rows.append((menu_button(),))
+    back = session.param("back")
+    if back and back not in {"menu", "welcome"}:
+        rows.append((back_button(), menu_button()))
+    else:
+        rows.append((menu_button(),))
     return Screen(
         "emergency",
         (
@@ -40,6 +53,8 @@ def on_button(session: Session, action: str, ctx: Context) -> Step:
     """Starts an urgent call-back request, or returns to the menu."""
     if action == CALLBACK:
         return begin(session, ctx, service="callback", item="", urgency="urgent")
+    if action == BACK:
+        return Step(back_from_emergency(session))
     moved = common_action(session, action)
     return Step(moved or session)
 

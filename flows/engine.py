@@ -17,7 +17,7 @@ from flows import (
     welcome,
 )
 from flows.keywords import Intent, is_danger, route
-from flows.node import EMERGENCY, Context, Node, Step, goto
+from flows.node import EMERGENCY, Context, Node, Step, goto, to_emergency
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
@@ -215,7 +215,7 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
         outcome = _show(session, Step(session), ctx, edit=False, brief=True)
         return replace(outcome, effects=(AnswerButton(stale), *outcome.effects))
     if parsed[1] == EMERGENCY:
-        return _show(session, Step(goto(session, "emergency")), ctx, edit=True)
+        return _show(session, Step(to_emergency(session)), ctx, edit=True)
     step = node_of(session).on_button(session, parsed[1], ctx)
     return _show(session, step, ctx, edit=True)
 
@@ -239,6 +239,8 @@ def _cancel(session: Session, ctx: Context) -> Outcome:
 
 
 def _go(session: Session, state: str, params: dict[str, str], ctx: Context) -> Outcome:
+    if state == "emergency":
+        return _show(session, Step(to_emergency(session)), ctx, edit=False)
     if state in NEEDS_REGION and not session.region_code:
         notice = bubble(t("First, please tell me where you are now."))
         return _show(

@@ -99,8 +99,22 @@ def common_action(session: Session, action: str) -> Session | None:
     if action == MENU:
         return goto(session, "menu")
     if action == EMERGENCY:
-        return goto(session, "emergency")
+        return to_emergency(session)
     return None
+
+
+def to_emergency(session: Session) -> Session:
+    """Opens the emergency numbers, remembering where she was so she can go back."""
+    if session.state == "emergency":
+        return session
+    kept = {f"back_{k}": v for k, v in session.params}
+    return goto(session, "emergency", back=session.state, **kept)
+
+
+def back_from_emergency(session: Session) -> Session:
+    """Returns from the emergency numbers to the screen she came from."""
+    params = {k.removeprefix("back_"): v for k, v in session.params if k.startswith("back_")}
+    return goto(session, session.param("back", "menu"), **params)
 
 
 def with_param(session: Session, **params: str) -> Session:

@@ -321,6 +321,14 @@ async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) ->
     assert "🆘 Darurat" in user.last_buttons
     await user.press("🆘 Darurat")
     assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+    await user.press("‹ Kembali")
+    assert "Hak Kakak" in chat_text(user, 4), "back at the consent, where she was"
+    await user.press(CONSENT_YES)
+    await user.press(CHAT_ANY)
+    await user.press("Lewati")
+    await user.press("Ya, hanya saya")
+    await user.press("✅ Kirim")
+    assert "Kode Kakak" in chat_text(user, 3), "nothing she had answered was lost"
 
 
 async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: Jembatan) -> None:
