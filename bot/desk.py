@@ -107,7 +107,7 @@ class Desk:
             if not sent:
                 await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
         if not sent:
-            log.warning("referral %s reached nobody: no caseworker or supervisor matches", code)
+            log.warning("a new referral reached nobody (see `audit`: referral.unrouted)")
 
     # ------------------------------------------------------------------ updates
 

@@ -82,7 +82,7 @@ class ChatEffects:
             )
         except BadRequest as exc:
             if NOT_MODIFIED not in exc.message:
-                log.info("edit failed (%s); sending the screen instead", exc.message)
+                log.info("edit failed (%s); sending the screen instead", type(exc).__name__)
                 await self.send(screen, seq)
                 return
         for text, markup in rest:
