@@ -46,7 +46,7 @@ from flows.types import (
 MAX_TEXT_LENGTH = 500
 
 NODES: dict[str, Node] = {
-    "welcome": Node(welcome.view, welcome.on_button),
+    "welcome": welcome.NODE,
     "region_province": region.PROVINCE,
     "region_regency": region.REGENCY,
     "region_choose": region.CHOOSE,

@@ -308,8 +308,7 @@ def _leave_phone(step: Step, notice: Bubble) -> Step:
 def on_button_phone(session: Session, action: str, ctx: Context) -> Step:
     """Switches to contact in this chat, or cancels."""
     if action == CANCEL:
-        step = cancelled(session)
-        return Step(step.session, notices=step.notices)
+        return cancelled(session)
     if action == "chat_any":
         chosen = with_answers(session, contact="chat", window="any")
         return _leave_phone(Step(next_step(chosen)), bubble(t("All right, in this chat then.")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.node import Context, Node, Step, emergency_button, goto
-from flows.texts import erase_chat_hint, not_understood
+from flows.texts import erase_chat_hint
 from flows.types import Bubble, Button, Plain, Screen, Session, bubble, t
 
 LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
@@ -67,9 +67,5 @@ def on_button(session: Session, action: str, ctx: Context) -> Step:
     return Step(after_language(replace(session, locale=locale)))
 
 
-def on_text(session: Session, text: str, ctx: Context) -> Step:
-    """Asks again for the language; typed text is not needed here."""
-    return Step(session, notices=(bubble(not_understood()),))
-
-
-NODE = Node(view, on_button, on_text)
+# Typed words on the welcome are routed by keywords, like on every information screen.
+NODE = Node(view, on_button)
