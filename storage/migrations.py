@@ -172,6 +172,66 @@ MIGRATIONS: tuple[Migration, ...] = (
                 updated_at TEXT NOT NULL)""",
         ),
     ),
+    Migration(
+        5,
+        "follow-ups, the durable outbox, her follow-up choice and reachability",
+        (
+            # One row per scheduled follow-up; (kind, referral_id) makes scheduling idempotent.
+            """CREATE TABLE followups (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                due_at TEXT NOT NULL,
+                valid_until TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN
+                    ('pending', 'sent', 'answered', 'expired', 'cancelled')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                answer TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (kind, referral_id))""",
+            "CREATE INDEX followups_due ON followups(state, due_at)",
+            "CREATE INDEX followups_user ON followups(user_id)",
+            # payload: the rendered message (text, buttons), encrypted (storage.outbox).
+            """CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                chat_id INTEGER NOT NULL,
+                user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                caseworker_id INTEGER REFERENCES caseworkers(id) ON DELETE SET NULL,
+                referral_id INTEGER REFERENCES referrals(id) ON DELETE SET NULL,
+                followup_id INTEGER REFERENCES followups(id) ON DELETE SET NULL,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN
+                    ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                message_id INTEGER,
+                created_at TEXT NOT NULL,
+                sent_at TEXT)""",
+            "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
+            "CREATE INDEX outbox_user ON outbox(user_id)",
+            # followups: 'on' (consented), 'paused', or 'off' (never asked, declined or stopped).
+            "ALTER TABLE users ADD COLUMN followups TEXT NOT NULL DEFAULT 'off'",
+            "ALTER TABLE users ADD COLUMN forbidden_count INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE users ADD COLUMN unreachable_at TEXT",
+            "ALTER TABLE referrals ADD COLUMN travel_date TEXT",
+        ),
+    ),
+    Migration(
+        6,
+        "the messages of her chat, so that she can wipe it",
+        (
+            # Ids only (no text): which messages of a private chat the bot may still delete.
+            """CREATE TABLE chat_messages (
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                sent_at TEXT NOT NULL,
+                PRIMARY KEY (chat_id, message_id))""",
+        ),
+    ),
 )
 
 
