@@ -217,6 +217,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE users ADD COLUMN followups TEXT NOT NULL DEFAULT 'off'",
             "ALTER TABLE users ADD COLUMN forbidden_count INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE users ADD COLUMN unreachable_at TEXT",
+            # 1 once she says others use this phone: protected, neutral messages, shorter keeping.
+            "ALTER TABLE users ADD COLUMN shared_phone INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE referrals ADD COLUMN travel_date TEXT",
         ),
     ),
