@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.conversation import Conversation
+from bot.followups import SWEEP_JOB, Sweeper
 from bot.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.outbox import OutboxWorker
 from bot.processor import PerUserUpdateProcessor, UpdateDone
 from bot.services import Services
 from flows.types import Text, t
 
 MAX_CONCURRENT_UPDATES = 512
 POLL_TIMEOUT = 10
+OUTBOX = "jembatan.outbox"
+SWEEPER = "jembatan.sweeper"
+SWEEP_SECONDS = "jembatan.sweep_seconds"
 
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", t("Start again")),
@@ -43,8 +48,12 @@ def build_application(
     base_file_url: str,
     overall_rate: float = 30,
     on_update_done: UpdateDone | None = None,
+    sweep_seconds: float = 60.0,
 ) -> Application:  # type: ignore[type-arg]
-    """Builds the Application: rate limiter, per-person ordering, one handler for everything."""
+    """Builds the Application: rate limiter, per-person ordering, one handler for everything.
+
+    It also holds the outbox worker and the follow-up sweeper (started by start()).
+    """
     conversation = Conversation(services)
     app = (
         Application.builder()
@@ -58,7 +67,18 @@ def build_application(
     )
     app.add_handler(TypeHandler(Update, conversation.on_update))
     app.add_error_handler(conversation.on_error)
+    outbox = OutboxWorker(services, app.bot, overall_rate)
+    conversation.use_outbox(outbox)
+    app.bot_data[OUTBOX] = outbox
+    app.bot_data[SWEEPER] = Sweeper(services, outbox.wake)
+    app.bot_data[SWEEP_SECONDS] = sweep_seconds
     return app
+
+
+async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The job queue's only task for follow-ups: wake the sweeper, which reads due rows."""
+    sweeper: Sweeper = context.bot_data[SWEEPER]
+    await sweeper.sweep()
 
 
 async def publish_commands(app: Application, catalogs: Catalogs) -> None:  # type: ignore[type-arg]
@@ -74,6 +94,11 @@ async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = 
     await app.initialize()
     await publish_commands(app, catalogs)
     await app.start()
+    await app.bot_data[OUTBOX].start()
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        _sweep, interval=app.bot_data[SWEEP_SECONDS], first=0.0, name=SWEEP_JOB
+    )
     assert app.updater is not None
     if webhook is None:
         await app.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
@@ -92,6 +117,9 @@ async def stop(app: Application) -> None:  # type: ignore[type-arg]
     """Stops receiving updates, lets running handlers finish, and shuts down."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
+    outbox: OutboxWorker | None = app.bot_data.get(OUTBOX)
+    if outbox is not None:
+        await outbox.stop()
     if app.running:
         await app.stop()
     await app.shutdown()

@@ -1,4 +1,4 @@
-"""The command line: run, demo, init, catalog check, caseworker, export, audit."""
+"""The command line: the bot, the demo and the administrator's commands (see parser())."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from bot import admin
 from bot import app as telegram_app
 from bot.admin import INVITE_DAYS
 from bot.audit_cli import audit_lines
+from bot.backup import BackupProblem, backup
 from bot.config import Settings, load_settings
 from bot.export import ExportProblem, export, parse_day
 from bot.logs import setup_logging
+from bot.retention import RetentionPolicy, erase_on_request, purge, schedule_purge
+from bot.rotate import RotationProblem, rotate_key, tqdm_progress
 from bot.services import open_services, utc_now
 from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
 from flows.regions import default_directory
@@ -55,8 +58,10 @@ async def run_bot(settings: Settings) -> None:
             base_url=settings.api_base_url,
             base_file_url=settings.api_file_url,
             overall_rate=settings.overall_rate,
+            sweep_seconds=settings.sweep_seconds,
         )
         await telegram_app.start(app, services.catalogs, webhook)
+        schedule_purge(app, services, RetentionPolicy.from_settings(settings))
         print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
         try:
             await _wait_for_signal()
@@ -135,6 +140,12 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--out", type=Path, help="the CSV file to create (- for standard output)")
     audit = sub.add_parser("audit", help="print the audit log, newest first")
     audit.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+    sub.add_parser("purge", help="erase personal data past its retention period (audited)")
+    forget = sub.add_parser("erase", help="erase the person behind a reference code (her request)")
+    forget.add_argument("code", help="the reference code she gives, e.g. K7M4QX")
+    sub.add_parser("rotate-key", help="re-encrypt every personal field under a new key")
+    save = sub.add_parser("backup", help="write a consistent copy of the database (not the key)")
+    save.add_argument("path", type=Path, help="the backup file to create")
     return p
 
 
@@ -188,6 +199,69 @@ async def audit_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def purge_command(settings: Settings) -> int:
+    """Runs `purge`."""
+    services = await open_services(settings)
+    try:
+        report = await purge(services, services.clock(), RetentionPolicy.from_settings(settings))
+    finally:
+        await services.close()
+    print(f"Erased the personal fields of {report.referrals} ended referral(s).")
+    print(f"Erased {report.people} inactive person(s) entirely.")
+    return 0
+
+
+async def erase_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `erase CODE`."""
+    services = await open_services(settings)
+    try:
+        found = await erase_on_request(services, args.code)
+    finally:
+        await services.close()
+    if not found:
+        print(f"No referral with code {args.code}; nothing was erased.", file=sys.stderr)
+        return 1
+    print(f"Erased everything personal of the person behind {args.code.strip().upper()}.")
+    print("The referral stays for statistics, without anything that leads to her.")
+    return 0
+
+
+async def rotate_command(settings: Settings) -> int:
+    """Runs `rotate-key`."""
+    try:
+        with tqdm_progress() as progress:
+            result = await rotate_key(settings, progress)
+    except (RotationProblem, KeyProblem) as problem:
+        print(f"Not done: {problem}", file=sys.stderr)
+        return 2
+    if result.resumed:
+        print("Resumed the rotation left unfinished.")
+    print(
+        f"Re-encrypted {result.values} value(s); every value is now under key id "
+        f"{result.new_key_id}, and the key file holds that key only."
+    )
+    print(
+        f"Back up {settings.key_file} now. Backups taken before need the old key "
+        f"(id {', '.join(result.old_key_ids)}); export pseudonyms change with the key."
+    )
+    return 0
+
+
+async def backup_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `backup PATH`."""
+    try:
+        result = await backup(settings, args.path)
+    except BackupProblem as problem:
+        print(f"Not done: {problem}", file=sys.stderr)
+        return 2
+    print(f"Backup written: {result.path} ({result.size} bytes, readable by this user only).")
+    print(
+        f"It does not contain the encryption key: back up {settings.key_file} separately "
+        f"(key id {result.key_id}), and keep the two apart."
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = parser().parse_args(argv)
@@ -203,6 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(export_command(settings, args))
         if command == "audit":
             return asyncio.run(audit_command(settings, args))
+        if command == "purge":
+            return asyncio.run(purge_command(settings))
+        if command == "erase":
+            return asyncio.run(erase_command(settings, args))
+        if command == "rotate-key":
+            return asyncio.run(rotate_command(settings))
+        if command == "backup":
+            return asyncio.run(backup_command(settings, args))
         if command == "init":
             asyncio.run(init(settings))
         elif command == "demo" or (command == "run" and not settings.token):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+
+from flows.timing import FollowUpPolicy
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -33,6 +35,10 @@ class Settings:
     catalog: Path | None
     retention_days: int
     bot_username: str | None
+    shared_retention_days: int = 30
+    inactive_days: int = 365
+    followups: FollowUpPolicy = field(default_factory=FollowUpPolicy)
+    sweep_seconds: float = 60.0
 
     @property
     def env(self) -> dict[str, str]:
@@ -71,4 +77,15 @@ def load_settings(
         catalog=Path(catalog) if catalog else None,
         retention_days=int(get("JEMBATAN_RETENTION_DAYS", "180")),
         bot_username=get("JEMBATAN_BOT_USERNAME") or None,
+        shared_retention_days=int(get("JEMBATAN_SHARED_RETENTION_DAYS", "30")),
+        inactive_days=int(get("JEMBATAN_INACTIVE_DAYS", "365")),
+        followups=FollowUpPolicy(
+            contact_check_days=int(get("JEMBATAN_CONTACT_CHECK_DAYS", "3")),
+            checkin_days=int(get("JEMBATAN_CHECKIN_DAYS", "14")),
+            claim_reminder_minutes=int(get("JEMBATAN_CLAIM_REMINDER_MINUTES", "240")),
+            claim_escalation_minutes=int(get("JEMBATAN_CLAIM_ESCALATION_MINUTES", "480")),
+            urgent_reminder_minutes=int(get("JEMBATAN_URGENT_REMINDER_MINUTES", "30")),
+            urgent_escalation_minutes=int(get("JEMBATAN_URGENT_ESCALATION_MINUTES", "60")),
+        ),
+        sweep_seconds=float(get("JEMBATAN_SWEEP_SECONDS", "60")),
     )

@@ -14,11 +14,16 @@ from bot.desk import INVITE_PREFIX, Desk
 from bot.effects import ChatEffects
 from bot.group import answer_group, is_private
 from bot.i18n import Translator
+from bot.mydata import MyData
+from bot.outbox import OutboxWorker
 from bot.persist import commit
 from bot.services import Services
 from flows import engine
-from flows.types import CancelReferral, CommandIn, CreateReferral, RelayIn, Session, t
+from flows.node import Context
+from flows.types import CancelReferral, CommandIn, FollowUpView, Session, t
+from storage.chat_log import ChatLog
 from storage.referrals import DuplicateCode
+from storage.users import User
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,24 @@ class Conversation:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.desk = Desk(services)
+        self.outbox: OutboxWorker | None = None
+
+    def use_outbox(self, outbox: OutboxWorker) -> None:
+        """Sends what each update queued through this worker, right after the commit."""
+        self.outbox = outbox
+        self.desk.outbox = outbox
+
+    async def context_for(self, user: User) -> Context:
+        """Her referrals, the follow-up questions she may answer and her follow-up choice."""
+        services = self.services
+        referrals = await services.referrals.for_user(user.id)
+        codes = {r.id: r.code for r in referrals}
+        views = [
+            FollowUpView(f.id, f.kind, codes[f.referral_id], f.state)
+            for f in await services.followups.for_user(user.id)
+            if f.state == "sent" and f.referral_id in codes
+        ]
+        return services.flow_context(referrals, views, user.followups)
 
     def translator(self, session: Session) -> Translator:
         """The translator for a session: its locale and its region's time zone."""
@@ -62,24 +85,31 @@ class Conversation:
             inp = CommandIn("start")
         user = await services.users.get_or_create(person.id)
         session = Session.from_dict(await services.sessions.load(user.id))
-        ctx = services.flow_context(await services.referrals.for_user(user.id))
+        ctx = await self.context_for(user)
         for _ in range(CODE_ATTEMPTS):
             outcome = engine.handle(session, inp, ctx)
             try:
-                await commit(services, user.id, outcome)
+                queued = await commit(services, user.id, outcome)
                 break
             except DuplicateCode:
                 ctx = services.with_fresh_code(ctx)
         else:
             raise RuntimeError("no free reference code after several attempts")
         tr = self.translator(outcome.session)
-        await ChatEffects(context.bot, chat.id, tr, update.callback_query).run(outcome.effects)
+        await ChatEffects(
+            context.bot,
+            chat.id,
+            tr,
+            update.callback_query,
+            protect=outcome.session.shared_phone,
+            history=ChatLog(services.db),
+            incoming=update.message.message_id if update.message else None,
+            mydata=MyData(services, user.id),
+        ).run(outcome.effects)
+        if self.outbox is not None:
+            await self.outbox.deliver(queued)
         for effect in outcome.effects:
-            if isinstance(effect, CreateReferral):
-                await self.desk.announce(context.bot, effect.code)
-            elif isinstance(effect, RelayIn):
-                await self.desk.forward_from_her(context.bot, effect.code, effect.text)
-            elif isinstance(effect, CancelReferral):
+            if isinstance(effect, CancelReferral):
                 await self.desk.cancelled_by_her(context.bot, effect.code)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

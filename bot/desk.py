@@ -10,23 +10,30 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from zoneinfo import ZoneInfo
 
+import aiosqlite
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
+from bot import followups as scheduling
+from bot import notices
 from bot.effects import ChatEffects
 from bot.i18n import Translator
-from bot.render import bubble_text, keyboard
+from bot.outbox import OutboxWorker
+from bot.render import bubble_text
 from bot.reports import is_report_command, show_report
 from bot.services import Services
 from flows import desk, relay
-from flows.types import Bubble, Button, Screen, bubble, t
+from flows.followups import neutral
+from flows.types import Bubble, Screen, bubble, t
 from storage.caseworkers import Caseworker
 from storage.referrals import Referral
 
 log = logging.getLogger(__name__)
 
 INVITE_PREFIX = "inv_"
+TYPED_MODES = frozenset({"note", "relay", "handover", "travel"})
 NOT_CURRENT = t("This menu is no longer current. Here is the current one.")
 
 
@@ -35,6 +42,12 @@ class Desk:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.outbox: OutboxWorker | None = None
+
+    async def deliver(self, ids: list[int]) -> None:
+        """Sends the messages a change queued (the outbox worker retries what fails)."""
+        if self.outbox is not None and ids:
+            await self.outbox.deliver(ids)
 
     def translator(self, region_code: str | None = None) -> Translator:
         """Texts for staff, in Indonesian, with times in the referral's region zone."""
@@ -75,39 +88,6 @@ class Desk:
     async def show_home(self, bot: Bot, chat_id: int, query: CallbackQuery | None) -> None:
         """The desk's start screen."""
         await ChatEffects(bot, chat_id, self.translator(), query).send(desk.desk_home(), None)
-
-    # ------------------------------------------------------------------ notifications
-
-    async def announce(self, bot: Bot, code: str) -> None:
-        """Tells the matching caseworkers (else the region's supervisors) of a new referral."""
-        services = self.services
-        referral = await services.referrals.by_code(code)
-        if referral is None:
-            return
-        people = await services.caseworkers.recipients(referral.region_code, referral.service)
-        tr = self.translator(referral.region_code)
-        ctx = services.flow_context()
-        text = bubble_text(desk.notification(self.card(referral, None), ctx), tr)
-        markup = keyboard(Screen("notice", (), desk.notification_keyboard(code)), None, tr)
-        sent: list[tuple[int, int, int]] = []
-        for person in people:
-            assert person.telegram_id is not None
-            try:
-                message = await bot.send_message(person.telegram_id, text, reply_markup=markup)
-            except TelegramError as exc:
-                log.warning("notification not delivered: %s", type(exc).__name__)
-                continue
-            sent.append((person.id, person.telegram_id, message.message_id))
-        async with services.db.transaction() as conn:
-            for caseworker_id, chat_id, message_id in sent:
-                await services.referrals.record_notification(
-                    conn, referral.id, caseworker_id, chat_id, message_id
-                )
-            await services.referrals.mark_routed(conn, referral.id, len(sent))
-            if not sent:
-                await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
-        if not sent:
-            log.warning("a new referral reached nobody (see `audit`: referral.unrouted)")
 
     # ------------------------------------------------------------------ updates
 
@@ -153,18 +133,45 @@ class Desk:
             ]
             await effects.send(desk.handover_choices(referral.code, tuple(found)), None)
             return
+        if mode == "travel":
+            await self.travel_date(effects, me, referral, text)
+            return
         actor = f"caseworker:{me.id}"
+        ids: list[int] = []
         async with services.db.transaction() as conn:
             if mode == "note":
                 await services.casework.add_note(conn, referral.id, me.id, text)
             else:
                 await services.casework.add_relay(conn, referral.id, "to_her", text)
+                ids = await self.to_her(conn, referral, desk.to_her(referral.code, text), True)
             await services.casework.clear_mode(conn, me.id)
             await services.audit.append(conn, actor, f"case.{mode}", f"referral:{referral.code}")
-        if mode == "relay":
-            await self.send_to_her(bot, referral, desk.to_her(referral.code, text), thread=True)
+        await self.deliver(ids)
         await effects.send(Screen("desk_done", (desk.done_notice(mode, referral.code),)), None)
         await self.show_case(bot, chat_id, None, me, referral.code)
+
+    async def travel_date(
+        self, effects: ChatEffects, me: Caseworker, referral: Referral, text: str
+    ) -> None:
+        """Records her travel day and schedules "did you arrive safely?" for the morning after."""
+        services = self.services
+        today = (
+            services.clock()
+            .astimezone(ZoneInfo(scheduling.zone_of(services, referral.region_code)))
+            .date()
+        )
+        day = desk.parse_day(text, today)
+        if day is None or day < today:
+            await effects.send(desk.prompt("travel", referral.code), None)
+            return
+        actor = f"caseworker:{me.id}"
+        async with services.db.transaction() as conn:
+            await services.referrals.set_travel_date(conn, referral.id, day, actor)
+            await scheduling.on_travel_date(services, conn, referral, day)
+            await services.casework.clear_mode(conn, me.id)
+            await services.audit.append(conn, actor, "case.travel", f"referral:{referral.code}")
+        await effects.send(Screen("desk_done", (desk.done_notice("travel", referral.code),)), None)
+        await self.show_case(effects.bot, effects.chat_id, None, me, referral.code)
 
     async def _refuse(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
         await query.answer(self.translator().render(NOT_CURRENT))
@@ -228,10 +235,11 @@ class Desk:
             await effects.edit(desk.outcome_screen(referral.code), None)
             await effects.answer(None)
             return
-        if verb in {"note", "relay", "handover"} or verb.startswith(("hto:", "hwhy:")):
+        if verb in TYPED_MODES or verb.startswith(("hto:", "hwhy:")):
             await self.start_typing_or_hand_over(bot, effects, me, referral, verb)
             return
         new_status: str | None = None
+        ids: list[int] = []
         async with services.db.transaction() as conn:
             if verb == "claim" and await services.referrals.claim(conn, referral.code, me.id):
                 new_status = "claimed"
@@ -241,6 +249,7 @@ class Desk:
             elif verb.startswith("outcome:"):
                 outcome = verb.removeprefix("outcome:")
                 await services.referrals.close(conn, referral.id, outcome, actor)
+                await scheduling.on_closed(services, conn, referral)
                 new_status = "closed"
             elif verb == "reopen":
                 await services.referrals.reopen(conn, referral.id, actor)
@@ -253,6 +262,9 @@ class Desk:
                 "case.view" if verb == "open" else f"case.{verb}",
                 f"referral:{referral.code}",
             )
+            update = desk.her_update(new_status, referral.code) if new_status else None
+            if update is not None:
+                ids = await self.to_her(conn, referral, update)
         if verb == "claim" and new_status is None:
             await effects.answer(tr.render(t("Someone else claimed it first.")))
         elif verb == "claim":
@@ -265,8 +277,7 @@ class Desk:
         else:
             await effects.edit(screen, None)
         await effects.answer(None)
-        if new_status is not None:
-            await self.tell_her(bot, fresh, new_status)
+        await self.deliver(ids)
 
     async def start_typing_or_hand_over(
         self, bot: Bot, effects: ChatEffects, me: Caseworker, referral: Referral, verb: str
@@ -274,7 +285,7 @@ class Desk:
         """Asks for a note, a message or a region; or completes a hand-over step."""
         services = self.services
         code = referral.code
-        if verb in {"note", "relay", "handover"}:
+        if verb in TYPED_MODES:
             async with services.db.transaction() as conn:
                 await services.casework.set_mode(conn, me.id, verb, code)
             await effects.edit(desk.prompt(verb, code), None)
@@ -303,10 +314,17 @@ class Desk:
         if office is None or reason not in desk.HANDOVER_REASONS:
             await effects.answer(self.translator().render(NOT_CURRENT))
             return
+        region = services.regions.region(mode.extra)
+        name = region.name if region else mode.extra
         async with services.db.transaction() as conn:
             await services.referrals.hand_over(
                 conn, referral.id, mode.extra, office.key, f"caseworker:{me.id}"
             )
+            moved = await services.referrals.by_id(referral.id)
+            assert moved is not None
+            ids = await self.to_her(conn, moved, desk.handed_over_to_her(referral.code, name))
+            ids += await notices.announce(services, conn, referral.code)
+            await scheduling.schedule_claim_reminders(services, conn, moved, services.clock())
             await services.casework.clear_mode(conn, me.id)
             await services.audit.append(
                 conn,
@@ -315,10 +333,7 @@ class Desk:
                 f"referral:{referral.code}",
                 f"{referral.region_code}->{mode.extra} {reason}",
             )
-        region = services.regions.region(mode.extra)
-        name = region.name if region else mode.extra
-        await self.send_to_her(bot, referral, desk.handed_over_to_her(referral.code, name))
-        await self.announce(bot, referral.code)
+        await self.deliver(ids)
         await effects.edit(
             Screen("desk_done", (desk.done_notice("handover", referral.code),)), None
         )
@@ -339,22 +354,6 @@ class Desk:
         await ChatEffects(bot, chat_id, self.translator(referral.region_code), query).send(
             screen, None
         )
-
-    async def forward_from_her(self, bot: Bot, code: str, text: str) -> None:
-        """Relays her message to the caseworker who claimed her referral."""
-        referral = await self.services.referrals.by_code(code)
-        if referral is None or referral.claimed_by is None:
-            return
-        worker = await self.services.caseworkers.get(referral.claimed_by)
-        if worker is None or not worker.active or worker.telegram_id is None:
-            return
-        tr = self.translator(referral.region_code)
-        reply = Screen(
-            "relay",
-            (desk.from_her(code, text),),
-            ((Button(t("✉️ Reply"), desk.button("relay", code)),),),
-        )
-        await ChatEffects(bot, worker.telegram_id, tr, None).send(reply, None)
 
     async def detail(self, referral: Referral, me: Caseworker) -> desk.CaseDetail:
         """The consented details of a referral, for the case view."""
@@ -400,7 +399,7 @@ class Desk:
             await effects.send(screen, None)
 
     async def cancelled_by_her(self, bot: Bot, code: str) -> None:
-        """Tells staff that she cancelled: notifications change, and her caseworker is told."""
+        """Edits the notifications of a referral she cancelled (her caseworker got a message)."""
         referral = await self.services.referrals.by_code(code)
         if referral is None:
             return
@@ -409,14 +408,6 @@ class Desk:
         for _, chat_id, message_id in await self.services.referrals.notifications(referral.id):
             with contextlib.suppress(TelegramError):
                 await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-        worker = (
-            await self.services.caseworkers.get(referral.claimed_by)
-            if referral.claimed_by is not None
-            else None
-        )
-        if worker is not None and worker.active and worker.telegram_id is not None:
-            with contextlib.suppress(TelegramError):
-                await bot.send_message(worker.telegram_id, text)
 
     async def update_notifications(self, bot: Bot, referral: Referral, me: Caseworker) -> None:
         """Edits every notification of a claimed referral: "you claimed it" or "taken"."""
@@ -432,27 +423,12 @@ class Desk:
             except TelegramError as exc:
                 log.info("notification not edited: %s", type(exc).__name__)
 
-    async def tell_her(self, bot: Bot, referral: Referral, status: str) -> None:
-        """Sends her a short neutral message when her request changes in a way that concerns her."""
-        update = desk.her_update(status, referral.code)
-        if update is not None:
-            await self.send_to_her(bot, referral, update)
-
-    async def send_to_her(
-        self, bot: Bot, referral: Referral, message: Bubble, *, thread: bool = False
-    ) -> None:
-        """Sends her a message in her language and zone (with reply buttons for the thread)."""
-        if referral.user_id is None:
-            return
-        user = await self.services.users.by_id(referral.user_id)
-        if user is None:
-            return
-        region = self.services.regions.region(user.region_code) if user.region_code else None
-        tr = self.services.catalogs.translator(user.locale, region.timezone if region else None)
+    async def to_her(
+        self, conn: aiosqlite.Connection, referral: Referral, message: Bubble, thread: bool = False
+    ) -> list[int]:
+        """Queues a neutral message to her (with reply buttons for the thread)."""
         rows = relay.thread_keyboard(referral.code) if thread else ()
-        try:
-            await ChatEffects(bot, user.telegram_id, tr, None).send(
-                Screen("to_her", (message,), rows), None
-            )
-        except TelegramError as exc:
-            log.info("message to her not delivered: %s", type(exc).__name__)
+        screen = Screen("to_her", neutral(*message.parts).bubbles, rows)
+        return await notices.to_her(
+            self.services, conn, referral.user_id, screen, kind="to_her", referral_id=referral.id
+        )

@@ -1,57 +1,98 @@
-"""Carries out flow effects as Bot API calls in one private chat."""
+"""Carries out flow effects as Bot API calls in one private chat.
+
+In her chat (a `history` given), every message id is kept, hers and the bot's, so that she can
+wipe the chat; on a shared phone (`protect`) every message is sent with protect_content.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message
+from telegram.error import BadRequest, TelegramError
 
 from bot.i18n import Translator
-from bot.render import bubble_text, messages
+from bot.mydata import MyData
+from bot.render import Markup, bubble_text, messages
 from flows.types import (
     STORAGE_EFFECTS,
     AnswerButton,
+    DeleteMessages,
     EditScreen,
     Effect,
     Screen,
+    SendMyDataCopy,
     SendNotice,
     SendScreen,
+    ShowMyData,
 )
+from storage.chat_log import ChatLog
 
 log = logging.getLogger(__name__)
 
 NOT_MODIFIED = "message is not modified"
+MAX_DELETE_IDS = 100
 
 
 class ChatEffects:
     """Executes the effects of one handled input for one chat."""
 
-    def __init__(self, bot: Bot, chat_id: int, tr: Translator, query: CallbackQuery | None):
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        tr: Translator,
+        query: CallbackQuery | None,
+        *,
+        protect: bool = False,
+        history: ChatLog | None = None,
+        incoming: int | None = None,
+        mydata: MyData | None = None,
+    ):
         self.bot = bot
         self.chat_id = chat_id
         self.tr = tr
         self.query = query
         self.answered = False
+        self.protect = protect
+        self.history = history
+        self.mydata = mydata
+        # Ids of this update not yet recorded: her message, then every message sent.
+        self.unrecorded: list[int] = [incoming] if incoming is not None else []
+        # Once messages were deleted or sent below it, the pressed message is not edited.
+        self.pressed_usable = True
 
     async def run(self, effects: Sequence[Effect]) -> None:
-        """Carries out the effects in order, and always answers a pressed button."""
-        for effect in effects:
-            match effect:
-                case AnswerButton(text=text):
-                    await self.answer(self.tr.render(text) if text else None)
-                case SendScreen(screen=screen, seq=seq):
-                    await self.send(screen, seq)
-                case EditScreen(screen=screen, seq=seq):
-                    await self.edit(screen, seq)
-                case SendNotice(bubble=bubble):
-                    await self.bot.send_message(self.chat_id, bubble_text(bubble, self.tr))
-                case _ if isinstance(effect, STORAGE_EFFECTS):
-                    pass  # already committed together with the session
-                case _:
-                    log.warning("effect %s is not supported yet", type(effect).__name__)
-        await self.answer(None)
+        """Carries out the effects in order, always answers a pressed button, records ids."""
+        try:
+            for effect in effects:
+                await self.run_one(effect)
+            await self.answer(None)
+        finally:
+            await self.remember()
+
+    async def run_one(self, effect: Effect) -> None:
+        """Carries out one effect."""
+        match effect:
+            case AnswerButton(text=text):
+                await self.answer(self.tr.render(text) if text else None)
+            case SendScreen(screen=screen, seq=seq):
+                await self.send(screen, seq)
+            case EditScreen(screen=screen, seq=seq):
+                await self.edit(screen, seq)
+            case SendNotice(bubble=bubble):
+                await self.send_text(bubble_text(bubble, self.tr))
+            case DeleteMessages(message_ids=ids):
+                await self.wipe(ids)
+            case ShowMyData():
+                await self.show_my_data()
+            case SendMyDataCopy():
+                await self.send_my_data_copy()
+            case _ if isinstance(effect, STORAGE_EFFECTS):
+                pass  # already committed together with the session
+            case _:
+                log.warning("effect %s is not supported yet", type(effect).__name__)
 
     async def answer(self, text: str | None) -> None:
         """Answers the pressed button once (stops the spinner on her screen)."""
@@ -60,14 +101,37 @@ class ChatEffects:
         self.answered = True
         await self.query.answer(text=text)
 
+    def _sent(self, message: Message) -> Message:
+        if self.history is not None:
+            self.unrecorded.append(message.message_id)
+        return message
+
+    async def send_text(self, text: str, markup: Markup | None = None) -> Message:
+        """Sends one message (protected on a shared phone) and keeps its id."""
+        message = await self.bot.send_message(
+            self.chat_id,
+            text,
+            reply_markup=markup,
+            protect_content=True if self.protect else None,
+        )
+        return self._sent(message)
+
     async def send(self, screen: Screen, seq: int | None) -> None:
         """Sends every bubble of a screen as a new message."""
         for text, markup in messages(screen, seq, self.tr):
-            await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+            await self.send_text(text, markup)
+
+    def _pressed(self) -> Message | None:
+        message = self.query.message if self.query else None
+        if not isinstance(message, Message) or not self.pressed_usable:
+            return None
+        if self.protect and not message.has_protected_content:
+            return None  # an unprotected message is replaced by a protected one
+        return message
 
     async def edit(self, screen: Screen, seq: int | None) -> None:
         """Turns the pressed message into the screen's first bubble; sends the rest."""
-        message = self.query.message if self.query else None
+        message = self._pressed()
         rendered = messages(screen, seq, self.tr)
         if message is None:
             await self.send(screen, seq)
@@ -86,4 +150,54 @@ class ChatEffects:
                 await self.send(screen, seq)
                 return
         for text, markup in rest:
-            await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+            await self.send_text(text, markup)
+
+    async def wipe(self, ids: tuple[int, ...] | None) -> None:
+        """Deletes what Telegram still allows (48 hours), in chunks; failures are only logged."""
+        self.pressed_usable = False
+        if self.history is None:
+            return
+        if ids is None:
+            targets = sorted({*await self.history.recent(self.chat_id), *self.unrecorded})
+        else:
+            targets = sorted(set(ids))
+        for start in range(0, len(targets), MAX_DELETE_IDS):
+            chunk = targets[start : start + MAX_DELETE_IDS]
+            try:
+                await self.bot.delete_messages(self.chat_id, chunk)
+            except TelegramError as exc:
+                log.info("%d messages not deleted: %s", len(chunk), type(exc).__name__)
+        # Older ids can never be deleted by the bot: forget them too.
+        await self.history.forget(self.chat_id, None if ids is None else targets)
+        self.unrecorded = [i for i in self.unrecorded if ids is not None and i not in targets]
+
+    async def show_my_data(self) -> None:
+        """Sends her stored data in plain words, one subject per message."""
+        self.pressed_usable = False
+        if self.mydata is None:
+            return
+        for bubble in await self.mydata.bubbles():
+            await self.send_text(bubble_text(bubble, self.tr))
+
+    async def send_my_data_copy(self) -> None:
+        """Sends a copy of her stored data as files."""
+        self.pressed_usable = False
+        if self.mydata is None:
+            return
+        for name, content in await self.mydata.files(self.tr):
+            message = await self.bot.send_document(
+                self.chat_id,
+                InputFile(content, filename=name),
+                protect_content=True if self.protect else None,
+            )
+            self._sent(message)
+
+    async def remember(self) -> None:
+        """Records the ids of this update in one small transaction (never fails the update)."""
+        if self.history is None or not self.unrecorded:
+            return
+        ids, self.unrecorded = self.unrecorded, []
+        try:
+            await self.history.record(self.chat_id, ids)
+        except Exception as exc:  # the replies are out; losing ids must not fail the update
+            log.warning("message ids not recorded: %s", type(exc).__name__)

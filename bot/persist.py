@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+from bot import reach
 from bot.services import Services
 from flows.regions import REGION_CODE_SYSTEM
 from flows.services import OPEN_STATUSES
-from flows.types import CancelReferral, CloseRelay, CreateReferral, Outcome, RelayIn
+from flows.types import (
+    AnswerFollowUp,
+    CancelReferral,
+    CloseRelay,
+    CorrectReferrals,
+    CreateReferral,
+    Outcome,
+    RelayIn,
+    SetReminders,
+)
+from storage.corrections import correct_open_referrals
 from storage.referrals import NewReferral
 
 CONSENT_PURPOSE = "referral"
 
 
-async def commit(services: Services, user_id: int, outcome: Outcome) -> None:
-    """Writes everything the step decided in one transaction (raises DuplicateCode to retry)."""
+async def commit(services: Services, user_id: int, outcome: Outcome) -> list[int]:
+    """Writes everything the step decided in one transaction (raises DuplicateCode to retry).
+
+    Returns the outbox rows queued for other people (or proactive messages), to send next.
+    """
     session = outcome.session
     actor = f"user:{user_id}"
+    queued: list[int] = []
     async with services.db.transaction() as conn:
         await services.sessions.save(conn, user_id, session.to_dict())
-        await services.users.save_profile(conn, user_id, session.locale, session.region_code)
+        await services.users.save_profile(
+            conn, user_id, session.locale, session.region_code, session.shared_phone
+        )
+        await services.users.reachable(conn, user_id)
         for effect in outcome.effects:
             if isinstance(effect, CreateReferral):
                 consent_id = await services.consents.record(
@@ -43,17 +61,34 @@ async def commit(services: Services, user_id: int, outcome: Outcome) -> None:
                 await services.audit.append(
                     conn, actor, "referral.create", f"referral:{effect.code}"
                 )
+                queued += await reach.referral_created(services, conn, user_id, effect)
+            elif isinstance(effect, SetReminders):
+                await reach.set_reminders(services, conn, user_id, effect)
+            elif isinstance(effect, AnswerFollowUp):
+                queued += await reach.followup_answered(services, conn, user_id, effect)
             elif isinstance(effect, RelayIn | CloseRelay):
                 referral = await services.referrals.by_code(effect.code)
                 if referral is None or referral.user_id != user_id:
                     continue
                 if isinstance(effect, RelayIn):
                     await services.casework.add_relay(conn, referral.id, "from_her", effect.text)
+                    queued += await reach.relayed_from_her(services, conn, referral, effect.text)
                 else:
                     await services.casework.set_relay_open(conn, referral.id, False)
                     await services.audit.append(
                         conn, actor, "relay.close", f"referral:{effect.code}"
                     )
+            elif isinstance(effect, CorrectReferrals):
+                codes = await correct_open_referrals(
+                    conn,
+                    services.referrals,
+                    user_id,
+                    nickname=effect.nickname,
+                    contact=effect.contact,
+                    window=effect.window,
+                )
+                for code in codes:
+                    await services.audit.append(conn, actor, "referral.correct", f"referral:{code}")
             elif isinstance(effect, CancelReferral):
                 referral = await services.referrals.by_code(effect.code)
                 if referral is None or referral.user_id != user_id:
@@ -63,3 +98,5 @@ async def commit(services: Services, user_id: int, outcome: Outcome) -> None:
                     await services.audit.append(
                         conn, actor, "referral.cancel", f"referral:{effect.code}"
                     )
+                    queued += await reach.cancelled_by_her(services, conn, referral)
+    return queued

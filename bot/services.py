@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,14 +14,17 @@ from flows.catalog import Catalog
 from flows.catalog_load import DEFAULT_CATALOG, load_catalog
 from flows.node import Context
 from flows.regions import RegionDirectory, default_directory
-from flows.types import ReferralView
+from flows.timing import FollowUpPolicy
+from flows.types import FollowUpView, ReferralView
 from storage.audit import AuditRepo
 from storage.casework import CaseworkRepo
 from storage.caseworkers import CaseworkerRepo
 from storage.consents import ConsentRepo
-from storage.crypto import FieldCipher, load_key
 from storage.db import Database
+from storage.followups import FollowUpRepo
 from storage.keycheck import verify_key
+from storage.keyring import open_cipher
+from storage.outbox import OutboxRepo
 from storage.referrals import Referral, ReferralRepo
 from storage.sessions import SessionRepo
 from storage.users import UserRepo
@@ -74,14 +77,22 @@ class Services:
     audit: AuditRepo
     caseworkers: CaseworkerRepo
     casework: CaseworkRepo
+    outbox: OutboxRepo
+    followups: FollowUpRepo
     catalogs: Catalogs
     regions: RegionDirectory
     catalog: Catalog
     clock: Clock
     retention_days: int
+    policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     code_source: Callable[[], str] = new_code
 
-    def flow_context(self, referrals: Sequence[Referral] = ()) -> Context:
+    def flow_context(
+        self,
+        referrals: Sequence[Referral] = (),
+        followups: Sequence[FollowUpView] = (),
+        reminders: str = "off",
+    ) -> Context:
         """The read-only data a flow step gets, with the time of this moment."""
         return Context(
             now=self.clock(),
@@ -90,6 +101,8 @@ class Services:
             referrals=tuple(referral_view(r) for r in referrals),
             new_code=self.code_source(),
             retention_days=self.retention_days,
+            followups=tuple(followups),
+            reminders=reminders,
         )
 
     def with_fresh_code(self, ctx: Context) -> Context:
@@ -103,7 +116,7 @@ class Services:
 
 async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
     """Loads key and catalog, opens and checks the database; raises KeyProblem/CatalogInvalid."""
-    cipher = FieldCipher.from_key(load_key(settings.env, settings.key_file))
+    cipher = open_cipher(settings.env, settings.key_file)
     regions = default_directory()
     catalog = read_catalog(settings.catalog, clock, regions)
     catalogs = Catalogs.load()
@@ -122,9 +135,12 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         audit=AuditRepo(db),
         caseworkers=CaseworkerRepo(db, cipher),
         casework=CaseworkRepo(db, cipher),
+        outbox=OutboxRepo(db, cipher),
+        followups=FollowUpRepo(db),
         catalogs=catalogs,
         regions=regions,
         catalog=catalog,
         clock=clock,
         retention_days=settings.retention_days,
+        policy=settings.followups,
     )

@@ -6,8 +6,9 @@ these functions; they decide nothing about access, they only say what to show.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flows.node import Context
 from flows.services import service_title
@@ -41,6 +42,7 @@ STAFF_STATUS: dict[str, Text] = {
     "cancelled": t("Cancelled by her"),
     "withdrawn": t("Withdrawn by her"),
     "handed_over": t("Handed over"),
+    "travel_date": t("Travel date set"),
 }
 HANDOVER_REASONS: dict[str, Text] = {
     "went_home": t("She went home to that region"),
@@ -130,6 +132,41 @@ def notification_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(t("✋ Claim"), button("claim", code)),),)
 
 
+REPLY_LABEL = t("✉️ Reply")
+
+
+def claim_reminder(card: CaseCard, ctx: Context) -> Bubble:
+    """Reminds the caseworkers that a referral still waits to be claimed."""
+    return bubble(
+        t("⏰ Request {code} is still waiting to be claimed.", code=Plain(card.code)),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Waiting: {hours} h", hours=_age_hours(card, ctx)),
+    )
+
+
+def claim_escalation(card: CaseCard, ctx: Context) -> Bubble:
+    """Tells a supervisor that nobody has claimed a referral."""
+    return bubble(
+        t("⚠️ Nobody has claimed request {code} yet.", code=Plain(card.code)),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Waiting: {hours} h", hours=_age_hours(card, ctx)),
+    )
+
+
+def her_answer_escalation(code: str, answer: str) -> Bubble:
+    """Tells staff what she answered to a follow-up that needs them."""
+    if answer == "help":
+        text = t("⚠️ Request {code}: she says she needs help after travelling.", code=Plain(code))
+    else:
+        text = t("⚠️ Request {code}: she says nobody has contacted her yet.", code=Plain(code))
+    return bubble(text)
+
+
+def open_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
+    """The button under a reminder: open the case (or claim it from there)."""
+    return ((Button(t("📂 Open"), button("open", code)),),)
+
+
 def cancelled_notice(code: str) -> Bubble:
     """What staff see once she cancelled her request."""
     return bubble(t("{code} was cancelled by the person who sent it.", code=Plain(code)))
@@ -198,6 +235,8 @@ def actions(detail: CaseDetail, role: str) -> tuple[tuple[str, Text], ...]:
         found.append(("relay", t("✉️ Write to her")))
     if detail.thread and detail.relay_open:
         found.append(("relay_close", t("🔕 Close the conversation")))
+    if detail.card.service == "going_home":
+        found.append(("travel", t("🧳 Set the travel date")))
     found.append(("handover", t("🔀 Hand over to another region")))
     found.append(("close", t("✅ Close with an outcome")))
     return tuple(found)
@@ -265,6 +304,9 @@ def prompt(kind: str, code: str) -> Screen:
             code=Plain(code),
         ),
         "handover": t("Type the kab/kota to hand {code} over to.", code=Plain(code)),
+        "travel": t(
+            "Type the day she travels for {code}, for example 05-12-2026.", code=Plain(code)
+        ),
     }[kind]
     return Screen("desk_prompt", (bubble(text),), ((Button(t("‹ Back"), button("open", code)),),))
 
@@ -302,6 +344,24 @@ def from_her(code: str, text: str) -> Bubble:
     return bubble(t("Reply about {code}:", code=Plain(code)), Plain(text))
 
 
+def parse_day(text: str, today: date) -> date | None:
+    """Reads a day typed as 05-12-2026, 5/12/2026 or 5/12 (the next such day); None if not."""
+    parts = [p for p in re.split(r"[-/. ]+", text.strip()) if p]
+    if len(parts) not in {2, 3} or not all(p.isdigit() for p in parts):
+        return None
+    day, month = int(parts[0]), int(parts[1])
+    year = int(parts[2]) if len(parts) == 3 else today.year
+    if year < 100:
+        year += 2000
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    if len(parts) == 2 and found < today:
+        found = found.replace(year=year + 1)
+    return found
+
+
 def done_notice(kind: str, code: str) -> Bubble:
     """Confirms a note, a relayed message or a hand-over."""
     text = {
@@ -311,6 +371,11 @@ def done_notice(kind: str, code: str) -> Bubble:
             "{code} was handed over; that region's caseworkers were told.", code=Plain(code)
         ),
         "relay_close": t("The conversation about {code} is closed.", code=Plain(code)),
+        "travel": t(
+            "Travel date saved on {code}. She will be asked the next morning whether she "
+            "arrived safely (if she agreed to check-in messages).",
+            code=Plain(code),
+        ),
     }[kind]
     return bubble(text)
 

@@ -6,21 +6,24 @@ from dataclasses import replace
 
 from flows import (
     emergency,
+    followups,
     going_home,
     health,
     intake,
     menu,
     my_referrals,
+    privacy,
     region,
     relay,
     training,
     welcome,
 )
 from flows.keywords import Intent, is_danger, route
-from flows.node import EMERGENCY, Context, Node, Step, goto, to_emergency
+from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
+    AnswerFollowUp,
     Bubble,
     ButtonIn,
     CancelReferral,
@@ -30,7 +33,6 @@ from flows.types import (
     CreateReferral,
     EditScreen,
     Effect,
-    FollowUpDue,
     Input,
     MediaIn,
     Outcome,
@@ -38,6 +40,7 @@ from flows.types import (
     Screen,
     SendScreen,
     Session,
+    SetReminders,
     TextIn,
     bubble,
     t,
@@ -52,7 +55,7 @@ NODES: dict[str, Node] = {
     "region_choose": region.CHOOSE,
     "menu": menu.MENU_NODE,
     "language": menu.LANGUAGE,
-    "privacy": menu.PRIVACY,
+    **privacy.NODES,
     "emergency": emergency.NODE,
     "training": training.LIST,
     "programme": training.PROGRAMME,
@@ -76,6 +79,9 @@ NODES: dict[str, Node] = {
     "referral": my_referrals.REFERRAL,
     "referral_cancel": my_referrals.CANCEL,
     "relay_compose": relay.COMPOSE,
+    "followup_done": followups.DONE,
+    "followup_more": followups.MORE,
+    "privacy_followups": followups.REMINDERS,
 }
 
 COMMANDS: dict[str, str] = {
@@ -123,8 +129,8 @@ def node_of(session: Session) -> Node:
 
 
 def current_screen(session: Session, ctx: Context) -> Screen:
-    """Builds the screen the session is on."""
-    return node_of(session).view(session, ctx)
+    """Builds the screen the session is on (sensitive screens carry the quick exit)."""
+    return privacy.with_quick_exit(session, node_of(session).view(session, ctx))
 
 
 def parse_button(data: str) -> tuple[int, str] | None:
@@ -166,6 +172,16 @@ def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
             referrals = [
                 replace(r, relay_open=False) if r.code == effect.code else r for r in referrals
             ]
+        elif isinstance(effect, SetReminders):
+            ctx = replace(ctx, reminders=effect.state)
+        elif isinstance(effect, AnswerFollowUp):
+            answered = effect.followup_id
+            ctx = replace(
+                ctx,
+                followups=tuple(
+                    replace(f, state="answered") if f.id == answered else f for f in ctx.followups
+                ),
+            )
     return replace(ctx, referrals=tuple(referrals))
 
 
@@ -178,6 +194,7 @@ def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool 
     screen = current_screen(session, context_after(ctx, step.effects))
     if brief and screen.contact_button is None and len(screen.bubbles) > 1:
         screen = replace(screen, bubbles=screen.bubbles[-1:])
+    screen = privacy.remind_on_leaving(before, session, screen)
     notices = step.notices
     leaving_phone = before.state == "intake_phone" and session.state != "intake_phone"
     if leaving_phone:
@@ -201,10 +218,18 @@ def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
 
 
 def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
+    followup_step = followups.on_button(session, data, ctx)
+    if followup_step is not None:
+        answered = any(isinstance(e, AnswerFollowUp) for e in followup_step.effects)
+        return _show(session, followup_step, ctx, edit=answered)
     thread_step = relay.on_thread_button(session, data, ctx)
     if thread_step is not None:
         return _show(session, thread_step, ctx, edit=False)
     parsed = parse_button(data)
+    if parsed is not None and parsed[1] == QUICK_EXIT:
+        # Shown as if nothing came before: the neutral message is the only one left.
+        step = privacy.wiped(session)
+        return _show(step.session, step, ctx, edit=True)
     valid = (
         parsed is not None
         and parsed[0] == session.seq
@@ -253,6 +278,8 @@ def _on_command(session: Session, command: CommandIn, ctx: Context) -> Outcome:
     name = command.name.lower()
     if name in CANCEL_WORDS:
         return _cancel(session, ctx)
+    if name in followups.STOP_WORDS:
+        return _show(session, followups.set_reminders(session, "off", ctx), ctx, edit=False)
     target = COMMANDS.get(name)
     if target is None:
         notice = bubble(t("I don't know that command. Here is where you were."))
@@ -271,6 +298,8 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
         return _cancel(session, ctx)
     if session.state not in OWN_WORDS_STATES and is_danger(words):
         return _go(session, "emergency", {}, ctx)
+    if session.state not in OWN_WORDS_STATES and followups.is_stop(words):
+        return _show(session, followups.set_reminders(session, "off", ctx), ctx, edit=False)
     handler = node_of(session).on_text
     if handler is not None:
         step = handler(session, words, ctx)
@@ -316,8 +345,6 @@ def _consistent(session: Session) -> Session:
 def handle(session: Session, inp: Input, ctx: Context) -> Outcome:
     """Handles one input: returns the next session and the effects to carry out."""
     session = _consistent(session)
-    if isinstance(inp, FollowUpDue):
-        return Outcome(session)
     if session.seq == 0 and not isinstance(inp, CommandIn):
         return _show(session, Step(goto(session, "welcome")), ctx, edit=False)
     match inp:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from lokal import add_working_days, parse_phone
 
+from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
 from flows.node import (
     Context,
     Node,
@@ -20,6 +21,8 @@ from flows.node import (
     emergency_button,
     goto,
     menu_button,
+    quick_exit_button,
+    wipe_reminder,
     with_answers,
 )
 from flows.services import service_title
@@ -32,6 +35,7 @@ from flows.types import (
     Plain,
     Screen,
     Session,
+    SetReminders,
     Text,
     bubble,
     t,
@@ -400,7 +404,7 @@ def on_button_shared(session: Session, action: str, ctx: Context) -> Step:
                 "you are done."
             )
         )
-        return Step(step.session, notices=(tip,))
+        return Step(replace(step.session, shared_phone=True), notices=(tip,))
     return step
 
 
@@ -479,7 +483,15 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
     office = ctx.catalog.office_for(session.region_code)
     if office is None or session.region_code is None:
         return cancelled(session)
-    kept = ("contact", "window", "phone", "nickname", "phone_alone", "urgency", "home_region")
+    kept = (
+        "contact",
+        "window",
+        "phone",
+        "nickname",
+        "phone_alone",
+        "urgency",
+        "home_region",
+    )
     create = CreateReferral(
         code=ctx.new_code,
         service=answers["service"],
@@ -571,19 +583,53 @@ def view_done(session: Session, ctx: Context) -> Screen:
             office=office,
             when=when,
         )
-    return Screen(
-        "referral_done",
-        (
-            bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
-            bubble(nxt),
-            bubble(t("You can follow it in 📋 My requests.")),
-        ),
-        ((Button(t("📋 My requests"), "mine"), Button(t("☰ Menu"), "menu")),),
+    bubbles: tuple[Bubble, ...] = (
+        bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
+        bubble(nxt),
+        bubble(t("You can follow it in 📋 My requests.")),
     )
+    rows: tuple[tuple[Button, ...], ...] = (
+        (Button(t("📋 My requests"), "mine"), Button(t("☰ Menu"), "menu")),
+    )
+    if ctx.reminders != "on":
+        offer, offer_rows = _followup_offer(session)
+        bubbles += (offer,)
+        rows = offer_rows + rows
+    if session.shared_phone:
+        bubbles += (bubble(wipe_reminder()),)
+        rows += ((quick_exit_button(t("🧹 Delete this chat")),),)
+    return Screen("referral_done", bubbles, rows)
+
+
+def _followup_offer(session: Session) -> tuple[Bubble, tuple[tuple[Button, ...], ...]]:
+    """Asks whether she wants check-in messages (asked after sending: it is optional)."""
+    if session.shared_phone:
+        ask = t(
+            "Because others use this phone, check-in messages stay off. Turn them on only if "
+            "that is safe for you."
+        )
+        yes, no = t("🔔 Turn them on"), t("Keep them off")
+    else:
+        ask = t("May Jembatan send you a short check-in message later?")
+        yes, no = t("✅ Yes, that is fine"), t("No, thank you")
+    return bubble(REMINDERS_OFFER, ask), ((Button(yes, "fu_yes"), Button(no, "fu_no")),)
 
 
 def on_button_done(session: Session, action: str, ctx: Context) -> Step:
-    """Opens her requests or the menu."""
+    """Opens her requests or the menu, or records her check-in choice."""
+    if action in {"fu_yes", "fu_no"}:
+        state = "on" if action == "fu_yes" else "off"
+        version = FOLLOWUP_CONSENT_VERSION if state == "on" else ""
+        notice = (
+            t("Check-in messages are on. You can pause or stop them in 🔒 Privacy.")
+            if state == "on"
+            else t("All right, no check-in messages.")
+        )
+        return Step(
+            goto(session, "menu"),
+            notices=(bubble(notice),),
+            effects=(SetReminders(state, version),),
+        )
     return Step(goto(session, "my_referrals" if action == "mine" else "menu"))
 
 

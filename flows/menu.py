@@ -1,4 +1,4 @@
-"""The main menu, the language choice and the privacy information."""
+"""The main menu and the language choice (privacy and her data: flows/privacy.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import replace
 from flows.catalog import GOING_HOME, PROGRAMME_KINDS
 from flows.node import Context, Node, Step, common_action, goto, menu_button
 from flows.services import HEALTH_NEEDS
-from flows.texts import erase_chat_hint
 from flows.types import Button, Plain, Screen, Session, bubble, t
 from flows.welcome import chosen_language, language_rows
 
@@ -71,41 +70,5 @@ def on_button_language(session: Session, action: str, ctx: Context) -> Step:
     return Step(common_action(session, action) or session)
 
 
-def view_privacy(session: Session, ctx: Context) -> Screen:
-    """Explains in plain words what is kept, who sees it, and how to erase the chat."""
-    return Screen(
-        "privacy",
-        (
-            bubble(
-                t(
-                    "What Jembatan keeps: your Telegram account number, your language and your "
-                    "region. Nothing else, unless you ask for help and agree to share more."
-                )
-            ),
-            bubble(
-                t(
-                    "Who can see it: only the Jembatan team and, for a request you send, the "
-                    "office you send it to. Nothing goes to the police or Satpol PP unless you "
-                    "ask for it."
-                )
-            ),
-            bubble(
-                t(
-                    "The limits: Telegram keeps this chat on its servers, and anyone who holds "
-                    "your phone can open it."
-                )
-            ),
-            bubble(erase_chat_hint()),
-        ),
-        ((menu_button(),),),
-    )
-
-
-def on_button_back_to_menu(session: Session, action: str, ctx: Context) -> Step:
-    """Returns to the menu."""
-    return Step(common_action(session, action) or session)
-
-
 MENU_NODE = Node(view_menu, on_button_menu)
 LANGUAGE = Node(view_language, on_button_language)
-PRIVACY = Node(view_privacy, on_button_back_to_menu)

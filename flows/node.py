@@ -12,6 +12,7 @@ from flows.types import (
     Bubble,
     Button,
     Effect,
+    FollowUpView,
     Part,
     ReferralView,
     Screen,
@@ -26,7 +27,8 @@ class Context:
     """Everything a flow may read besides the session, passed in as plain data.
 
     new_code is a fresh random reference code the host drew for this step; referrals are
-    this person's referrals as stored.
+    this person's referrals as stored; followups the follow-up messages she may answer, and
+    reminders her follow-up choice ('on', 'paused' or 'off').
     """
 
     now: datetime
@@ -35,6 +37,8 @@ class Context:
     referrals: tuple[ReferralView, ...] = ()
     new_code: str = ""
     retention_days: int = 180
+    followups: tuple[FollowUpView, ...] = ()
+    reminders: str = "off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ def goto(session: Session, state: str, **params: str) -> Session:
 MENU = "menu"
 BACK = "back"
 EMERGENCY = "sos"
+#: Wipes the chat at once and leaves a neutral message; valid from any screen that shows it.
+QUICK_EXIT = "exit"
 NEXT_PAGE = "page:next"
 PREV_PAGE = "page:prev"
 
@@ -86,6 +92,19 @@ def back_button() -> Button:
 def emergency_button() -> Button:
     """The button that opens the emergency numbers from anywhere."""
     return Button(t("🆘 Emergency"), EMERGENCY)
+
+
+def quick_exit_button(label: Text | None = None) -> Button:
+    """The one-tap button that wipes this chat and leaves only a neutral message."""
+    return Button(label or t("🧹 Quick exit"), QUICK_EXIT)
+
+
+def wipe_reminder() -> Text:
+    """The short reminder, on a shared phone, to wipe this chat when she is done."""
+    return t(
+        "Others use this phone: when you are done, tap 🧹 to delete this chat. "
+        "Your requests stay saved."
+    )
 
 
 def footer(*, back: bool = True) -> tuple[Button, ...]:

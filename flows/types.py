@@ -136,15 +136,7 @@ class MediaIn:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class FollowUpDue:
-    """A scheduled follow-up has fallen due (delivered by the host's sweeper)."""
-
-    kind: str
-    subject: str
-
-
-Input: TypeAlias = TextIn | CommandIn | ButtonIn | ContactIn | MediaIn | FollowUpDue
+Input: TypeAlias = TextIn | CommandIn | ButtonIn | ContactIn | MediaIn
 
 
 # ----------------------------------------------------------------------------- effects
@@ -188,20 +180,41 @@ class DeleteMessages:
 
 
 @dataclass(frozen=True, slots=True)
-class Notify:
-    """Sends a message to someone other than the person in this conversation."""
-
-    recipient: str
-    bubble: Bubble
+class ShowMyData:
+    """Shows her, in plain words, everything that is stored about her (the host reads it)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
-    """Asks the host to deliver a FollowUpDue input at a UTC time."""
+class SendMyDataCopy:
+    """Sends her a copy of her stored data as files in this chat."""
 
-    kind: str
-    subject: str
-    due_at: datetime
+
+@dataclass(frozen=True, slots=True)
+class CorrectReferrals:
+    """Corrects answers of her open referrals; None leaves an answer as it is.
+
+    nickname "" removes the nickname; window "" removes the safe time.
+    """
+
+    nickname: str | None = None
+    contact: str | None = None
+    window: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFollowUp:
+    """Records her answer to a follow-up question (the host acts on "not yet" and "help")."""
+
+    followup_id: int
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetReminders:
+    """Turns her follow-up messages on (with consent), pauses or stops them."""
+
+    state: str
+    consent_version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +260,25 @@ Effect: TypeAlias = (
     | SendNotice
     | AnswerButton
     | DeleteMessages
-    | Notify
-    | Schedule
+    | ShowMyData
+    | SendMyDataCopy
+    | CorrectReferrals
+    | AnswerFollowUp
+    | SetReminders
     | CreateReferral
     | CancelReferral
     | RelayIn
     | CloseRelay
 )
-STORAGE_EFFECTS = (CreateReferral, CancelReferral, RelayIn, CloseRelay)
+STORAGE_EFFECTS = (
+    CreateReferral,
+    CancelReferral,
+    RelayIn,
+    CloseRelay,
+    CorrectReferrals,
+    AnswerFollowUp,
+    SetReminders,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +294,16 @@ class ReferralView:
     status: str
     created_at: datetime
     relay_open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpView:
+    """A follow-up message she received and may still answer."""
+
+    id: int
+    kind: str
+    code: str
+    state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +327,7 @@ class Session:
     params: tuple[tuple[str, str], ...] = ()
     seq: int = 0
     draft: tuple[tuple[str, str], ...] = ()
+    shared_phone: bool = False
 
     def param(self, key: str, default: str = "") -> str:
         """Returns a parameter of the current state."""
@@ -311,6 +346,7 @@ class Session:
             "params": dict(self.params),
             "seq": self.seq,
             "draft": dict(self.draft),
+            "shared_phone": self.shared_phone,
         }
 
     @classmethod
@@ -327,6 +363,7 @@ class Session:
             params=_pairs(data.get("params")),
             seq=seq if isinstance(seq, int) else 0,
             draft=_pairs(data.get("draft")),
+            shared_phone=data.get("shared_phone") is True,
         )
 
 

@@ -158,3 +158,8 @@ class CaseworkerRepo:
         if matching:
             return matching
         return [c for c in bound if c.role == "supervisor" and c.covers_region(region_code)]
+
+    async def supervisors(self, region_code: str) -> list[Caseworker]:
+        """The active supervisors of a region (escalations go to them)."""
+        bound = [c for c in await self.all() if c.active and c.telegram_id is not None]
+        return [c for c in bound if c.role == "supervisor" and c.covers_region(region_code)]

@@ -68,7 +68,7 @@ def decode_key(text: str, origin: str) -> bytes:
 
 
 def load_key(env: Mapping[str, str], key_file: Path) -> bytes:
-    """Loads the key: a non-empty JEMBATAN_KEY variable wins, else the key file."""
+    """Loads the current key: JEMBATAN_KEY if set, else the key file's first line (keyring)."""
     if env.get(KEY_ENV):
         return decode_key(env[KEY_ENV], KEY_ENV)
     if not key_file.is_file():
@@ -81,7 +81,8 @@ def load_key(env: Mapping[str, str], key_file: Path) -> bytes:
             f"The key file {key_file} can be read by other users (mode {mode:o}); "
             f"run `chmod 600 {key_file}` and start again."
         )
-    return decode_key(key_file.read_text(encoding="ascii", errors="replace"), str(key_file))
+    text = key_file.read_text(encoding="ascii", errors="replace").strip()
+    return decode_key(text.splitlines()[0] if text else "", str(key_file))
 
 
 def create_key_file(path: Path) -> Path:

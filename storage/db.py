@@ -30,6 +30,7 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=5000",
+    "PRAGMA secure_delete=ON",  # erased values are zeroed on disk (storage/erasure.py)
 )
 
 # Which databases (by id) the current task holds a turn on. Not a connection: only a marker.

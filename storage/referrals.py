@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -61,6 +61,7 @@ class Referral:
     outcome: str | None = None
     claimed_by: int | None = None
     relay_open: bool = True
+    travel_date: date | None = None
 
 
 def _referral(row: aiosqlite.Row) -> Referral:
@@ -84,6 +85,7 @@ def _referral(row: aiosqlite.Row) -> Referral:
         outcome=row["outcome"],
         claimed_by=row["claimed_by"],
         relay_open=bool(row["relay_open"]),
+        travel_date=date.fromisoformat(row["travel_date"]) if row["travel_date"] else None,
     )
 
 
@@ -247,6 +249,21 @@ class ReferralRepo:
             "SELECT * FROM referrals WHERE user_id = ? ORDER BY id", (user_id,)
         )
         return [_referral(row) for row in rows]
+
+    async def by_id(self, referral_id: int) -> Referral | None:
+        """A referral by its internal id."""
+        row = await self.db.fetchone("SELECT * FROM referrals WHERE id = ?", (referral_id,))
+        return _referral(row) if row is not None else None
+
+    async def set_travel_date(
+        self, conn: aiosqlite.Connection, referral_id: int, day: date, actor: str
+    ) -> None:
+        """Records the day she travels home (set by her caseworker)."""
+        await conn.execute(
+            "UPDATE referrals SET travel_date = ?, updated_at = ? WHERE id = ?",
+            (day.isoformat(), self.db.now(), referral_id),
+        )
+        await self.add_event(conn, referral_id, "travel_date", actor)
 
     async def by_code(self, code: str) -> Referral | None:
         """A referral by its reference code."""

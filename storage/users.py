@@ -23,6 +23,9 @@ class User:
     region_code: str | None
     created_at: datetime
     last_seen_at: datetime
+    followups: str = "off"
+    shared_phone: bool = False
+    unreachable: bool = False
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -33,6 +36,9 @@ def _user(row: aiosqlite.Row) -> User:
         region_code=row["region_code"],
         created_at=from_text(row["created_at"]),
         last_seen_at=from_text(row["last_seen_at"]),
+        followups=row["followups"],
+        shared_phone=bool(row["shared_phone"]),
+        unreachable=row["unreachable_at"] is not None,
     )
 
 
@@ -76,12 +82,24 @@ class UserRepo:
         return _user(row)
 
     async def save_profile(
-        self, conn: aiosqlite.Connection, user_id: int, locale: str, region_code: str | None
+        self,
+        conn: aiosqlite.Connection,
+        user_id: int,
+        locale: str,
+        region_code: str | None,
+        shared_phone: bool | None = None,
     ) -> None:
-        """Stores her language, region and last-seen time in the caller's transaction."""
+        """Stores her language, region, shared-phone mode (None: unchanged) and last-seen time."""
         await conn.execute(
-            "UPDATE users SET locale = ?, region_code = ?, last_seen_at = ? WHERE id = ?",
-            (locale, region_code, self.db.now(), user_id),
+            "UPDATE users SET locale = ?, region_code = ?, last_seen_at = ?, "
+            "shared_phone = COALESCE(?, shared_phone) WHERE id = ?",
+            (
+                locale,
+                region_code,
+                self.db.now(),
+                None if shared_phone is None else int(shared_phone),
+                user_id,
+            ),
         )
 
     async def set_locale(self, conn: aiosqlite.Connection, user_id: int, locale: str) -> None:
@@ -93,3 +111,32 @@ class UserRepo:
     ) -> None:
         """Stores her kab/kota code (None to forget it) in the caller's transaction."""
         await conn.execute("UPDATE users SET region_code = ? WHERE id = ?", (region_code, user_id))
+
+    async def set_followups(self, conn: aiosqlite.Connection, user_id: int, state: str) -> None:
+        """Stores her follow-up choice: 'on', 'paused' or 'off' (caller's transaction)."""
+        await conn.execute("UPDATE users SET followups = ? WHERE id = ?", (state, user_id))
+
+    async def forbidden(self, conn: aiosqlite.Connection, user_id: int) -> int:
+        """Counts one more refused delivery (she blocked the bot); returns the count so far."""
+        await conn.execute(
+            "UPDATE users SET forbidden_count = forbidden_count + 1 WHERE id = ?", (user_id,)
+        )
+        async with conn.execute(
+            "SELECT forbidden_count FROM users WHERE id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    async def mark_unreachable(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        """Notes that she cannot be reached (repeated refusals) until she writes again."""
+        await conn.execute(
+            "UPDATE users SET unreachable_at = ? WHERE id = ?", (self.db.now(), user_id)
+        )
+
+    async def reachable(self, conn: aiosqlite.Connection, user_id: int) -> None:
+        """She wrote to the bot: deliveries to her work again."""
+        await conn.execute(
+            "UPDATE users SET forbidden_count = 0, unreachable_at = NULL WHERE id = ? "
+            "AND (forbidden_count > 0 OR unreachable_at IS NOT NULL)",
+            (user_id,),
+        )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.simulator.activity import SETTLE_TIMEOUT, ActivityTracker
@@ -30,6 +31,7 @@ class ApiCall:
     at: float
     status: int | None = None
     description: str | None = None
+    wall: float = field(default_factory=time.monotonic)  # real time, for measuring send rates
 
 
 @dataclass(frozen=True)

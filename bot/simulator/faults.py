@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from bot.simulator.errors import ApiError, for_status
@@ -20,10 +22,13 @@ class Fault:
     times: int | None = 1
     latency: float = 0.0
     hits: int = 0
+    until: float | None = None  # time.monotonic() deadline of a fault that lasts a while
 
     @property
     def active(self) -> bool:
         """Whether the fault still applies to coming requests."""
+        if self.until is not None:
+            return time.monotonic() < self.until
         return self.times is None or self.hits < self.times
 
     def matches(self, method: str) -> bool:
@@ -33,7 +38,10 @@ class Fault:
     def api_error(self) -> ApiError | None:
         """Returns the error to answer with, or None for a timeout or a pure delay."""
         if isinstance(self.error, int):
-            return for_status(self.error, self.retry_after)
+            retry_after = self.retry_after
+            if self.until is not None:  # "retry after" the rest of the window, as Telegram does
+                retry_after = max(1, math.ceil(self.until - time.monotonic()))
+            return for_status(self.error, retry_after)
         return None
 
 

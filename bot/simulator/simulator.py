@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -124,6 +125,11 @@ class BotApiSimulator:
         if not known and (spec is None or spec.method_name(method) is None):
             raise ValueError(f"no Bot API method is called {method!r}")
         return self._core.faults.add(Fault(method, error, retry_after, times, latency))
+
+    def flood(self, seconds: float, method: str = "*") -> Fault:
+        """Answers every request (or one method's) with 429 for a while, as a flood limit does."""
+        fault = Fault(method, 429, times=None, until=time.monotonic() + seconds)
+        return self._core.faults.add(fault)
 
     def clear_faults(self) -> None:
         """Removes every injected fault."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,8 @@ from telegram.ext import Application
 
 from bot import app as telegram_app
 from bot.config import Settings, load_settings
+from bot.followups import Sweeper, SweepReport
+from bot.outbox import OutboxWorker
 from bot.services import Services, open_services
 from bot.simulator import BotApiSimulator, SimUser
 from storage.crypto import create_key_file
@@ -52,6 +55,31 @@ class Jembatan:
     app: Application | None = None  # type: ignore[type-arg]
     services: Services | None = None
     webhook: telegram_app.Webhook | None = None
+    sweep_seconds: float = 3600.0  # tests call run_due(); test_followups shows the job itself
+
+    @property
+    def outbox(self) -> OutboxWorker:
+        """The running bot's outbox worker."""
+        assert self.app is not None
+        worker: OutboxWorker = self.app.bot_data[telegram_app.OUTBOX]
+        return worker
+
+    async def run_due(self) -> SweepReport:
+        """Runs the follow-up sweeper now, as its job would, and waits for the outbox to settle."""
+        assert self.app is not None
+        sweeper: Sweeper = self.app.bot_data[telegram_app.SWEEPER]
+        report = await sweeper.sweep()
+        await self.outbox_idle()
+        return report
+
+    async def outbox_idle(self, within: float = 30.0) -> None:
+        """Waits until no outbox row is due and no message is in flight."""
+        assert self.services is not None
+        deadline = asyncio.get_running_loop().time() + within
+        while self.outbox.busy or await self.services.outbox.due(1):
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the outbox did not settle in {within} s")
+            await asyncio.sleep(0.02)
 
     async def start(self) -> None:
         """Opens storage and starts polling the simulator."""
@@ -63,6 +91,7 @@ class Jembatan:
             base_file_url=self.sim.base_file_url,
             overall_rate=self.settings.overall_rate,
             on_update_done=self.sim.on_processed,
+            sweep_seconds=self.sweep_seconds,
         )
         await telegram_app.start(self.app, self.services.catalogs, self.webhook)
 

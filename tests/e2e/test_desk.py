@@ -10,6 +10,8 @@ from tests.auxil.harness import Jembatan
 
 TRAINING = "🎓 Pelatihan dan bantuan usaha"
 
+NEUTRAL = "Halo, Kak 👋\n"  # the first line of every message the bot sends her on its own
+
 
 async def staff(
     jembatan: Jembatan, name: str, regions: list[str], services: list[str], role: str = "caseworker"
@@ -81,11 +83,11 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
 
     await winner.press("📞 Tandai sudah dihubungi")
     await winner.press("🔧 Tandai sedang diproses")
-    assert her.last_message == f"Permintaan {code} sedang diproses."
+    assert her.last_message == NEUTRAL + f"Permintaan {code} sedang diproses."
     await winner.press("✅ Tutup dengan hasil")
     await winner.press("Sudah mendapat bantuan")
     assert "Hasil: Sudah mendapat bantuan" in winner.bot_messages[-2].text
-    assert her.last_message == f"Permintaan {code} sudah selesai. Terima kasih, Kak."
+    assert her.last_message == NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
 
     history = await jembatan.services.referrals.history(referral.id)
     assert [s for _, _, s in history] == ["new", "claimed", "contacted", "in_progress", "closed"]
@@ -213,7 +215,8 @@ async def test_messages_are_relayed_both_ways_without_revealing_accounts(
     await ana.send("Halo Kak, kapan bisa datang ke kantor?")
     incoming = her.bot_messages[-1]
     assert (
-        incoming.text == f"Pesan tentang permintaan {code}:\nHalo Kak, kapan bisa datang ke kantor?"
+        incoming.text
+        == NEUTRAL + f"Pesan tentang permintaan {code}:\nHalo Kak, kapan bisa datang ke kantor?"
     )
     assert "Ana" not in (incoming.text or "")
     assert str(ana.user_id) not in str(incoming)
@@ -255,7 +258,7 @@ async def test_hand_over_to_her_home_region_notifies_its_caseworkers(jembatan: J
     assert referral.claimed_by is None
     history = [s for _, _, s in await jembatan.services.referrals.history(referral.id)]
     assert history == ["new", "claimed", "handed_over", "new"]
-    assert her.last_message == f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."
+    assert her.last_message == NEUTRAL + f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."
     fajar: SimUser = jembatan.kediri  # type: ignore[attr-defined]
     assert fajar.last_message.startswith(f"Permintaan baru {code}")
     audit = [e for e in await jembatan.services.audit.list() if e.action == "case.handover"]

@@ -76,7 +76,7 @@ async def test_emergency_numbers_with_verified_dates(jembatan: Jembatan) -> None
     for number in ("110", "112", "129", "0811-1129-129"):
         assert number in chat
     assert "terakhir dicek 23 November 2026" in chat
-    assert user.last_buttons[-1] == "☰ Menu"
+    assert user.last_buttons[-2:] == ["☰ Menu", "🧹 Keluar cepat"]
     await user.press("☰ Menu")
     assert user.last_message.startswith("Mau lihat apa, Kak?")
 

@@ -87,7 +87,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press("✅ Kirim")
     print(f"training referral from /start: {tap.taps} taps")
     assert tap.taps <= 12, f"{tap.taps} taps"
-    confirmation = chat_text(user, 3)
+    confirmation = chat_text(user, 4)
     assert "✅ Permintaan sudah terkirim. Kode Kakak:" in confirmation
     assert "paling lambat" in confirmation and "WIB" in confirmation
 
@@ -175,8 +175,8 @@ async def test_going_home_by_phone_with_typo_region_and_change_before_sending(
     await user.send("Melati")
     assert "Nama panggilan: Melati" in user.last_message
     await user.press("⚡ Kirim, ini mendesak")
-    assert "Kode Kakak" in chat_text(user, 3)
-    assert "menelepon" in chat_text(user, 3)
+    assert "Kode Kakak" in chat_text(user, 5)
+    assert "menelepon" in chat_text(user, 5)
 
     assert jembatan.services is not None
     referral = (await jembatan.services.db.fetchall("SELECT * FROM referrals"))[0]
@@ -328,7 +328,7 @@ async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) ->
     await user.press("Lewati")
     await user.press("Ya, hanya saya")
     await user.press("✅ Kirim")
-    assert "Kode Kakak" in chat_text(user, 3), "nothing she had answered was lost"
+    assert "Kode Kakak" in chat_text(user, 4), "nothing she had answered was lost"
 
 
 async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: Jembatan) -> None:

@@ -1,0 +1,155 @@
+"""Proactive messages, written to the outbox inside the transaction of the change they report.
+
+Nothing here talks to Telegram: bot/outbox.py sends the rows. Messages to her start with a
+neutral greeting (flows.followups.neutral) and are protected on a shared phone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+from bot.i18n import Translator
+from bot.render import bubble_text, keyboard
+from bot.services import Services
+from flows import desk
+from flows.types import Bubble, Screen
+from storage.caseworkers import Caseworker
+from storage.outbox import OutMessage
+from storage.referrals import Referral
+from storage.users import User
+
+log = logging.getLogger(__name__)
+
+
+def staff_translator(services: Services, region_code: str | None) -> Translator:
+    """Texts for staff, in Indonesian, with times in the referral region's zone."""
+    region = services.regions.region(region_code) if region_code else None
+    return services.catalogs.translator("id", region.timezone if region else None)
+
+
+def her_translator(services: Services, user: User) -> Translator:
+    """Texts for her: her language, her region's zone."""
+    region = services.regions.region(user.region_code) if user.region_code else None
+    return services.catalogs.translator(user.locale, region.timezone if region else None)
+
+
+async def _queue(
+    services: Services, conn: aiosqlite.Connection, screen: Screen, tr: Translator, base: OutMessage
+) -> list[int]:
+    """Writes a screen as outbox rows (one per bubble, buttons on the last)."""
+    markup = keyboard(screen, None, tr)
+    ids: list[int] = []
+    last = len(screen.bubbles) - 1
+    for i, part in enumerate(screen.bubbles):
+        message = OutMessage(
+            kind=base.kind,
+            chat_id=base.chat_id,
+            text=bubble_text(part, tr),
+            markup=markup.to_dict() if markup is not None and i == last else None,
+            protect=base.protect,
+            user_id=base.user_id,
+            caseworker_id=base.caseworker_id,
+            referral_id=base.referral_id,
+            followup_id=base.followup_id,
+        )
+        ids.append(await services.outbox.add(conn, message))
+    return ids
+
+
+async def to_her(
+    services: Services,
+    conn: aiosqlite.Connection,
+    user_id: int | None,
+    screen: Screen,
+    *,
+    kind: str,
+    referral_id: int | None = None,
+    followup_id: int | None = None,
+) -> list[int]:
+    """Queues a message to her, unless she is gone or cannot be reached."""
+    user = await services.users.by_id(user_id) if user_id is not None else None
+    if user is None or user.unreachable:
+        return []
+    base = OutMessage(
+        kind=kind,
+        chat_id=user.telegram_id,
+        text="",
+        protect=user.shared_phone,
+        user_id=user.id,
+        referral_id=referral_id,
+        followup_id=followup_id,
+    )
+    return await _queue(services, conn, screen, her_translator(services, user), base)
+
+
+async def to_staff(
+    services: Services,
+    conn: aiosqlite.Connection,
+    people: list[Caseworker],
+    screen: Screen,
+    *,
+    kind: str,
+    referral: Referral,
+) -> list[int]:
+    """Queues a message to each of these caseworkers (in the referral region's zone)."""
+    tr = staff_translator(services, referral.region_code)
+    ids: list[int] = []
+    for person in people:
+        if not person.active or person.telegram_id is None:
+            continue
+        base = OutMessage(
+            kind=kind,
+            chat_id=person.telegram_id,
+            text="",
+            caseworker_id=person.id,
+            referral_id=referral.id,
+        )
+        ids += await _queue(services, conn, screen, tr, base)
+    return ids
+
+
+def card(referral: Referral) -> desk.CaseCard:
+    """The desk's minimal view of a referral (for notifications and reminders)."""
+    return desk.CaseCard(
+        code=referral.code,
+        service=referral.service,
+        item=referral.item,
+        region_code=referral.region_code,
+        home_region=referral.home_region,
+        urgency=referral.urgency,
+        status=referral.status,
+        created_at=referral.created_at,
+        mine=False,
+    )
+
+
+async def announce(services: Services, conn: aiosqlite.Connection, code: str) -> list[int]:
+    """Queues the notification of a new referral to its caseworkers (else supervisors)."""
+    referral = await services.referrals.by_code(code)
+    if referral is None:
+        return []
+    people = await services.caseworkers.recipients(referral.region_code, referral.service)
+    bubble = desk.notification(card(referral), services.flow_context())
+    screen = Screen("notice", (bubble,), desk.notification_keyboard(code))
+    ids = await to_staff(services, conn, people, screen, kind="notification", referral=referral)
+    await services.referrals.mark_routed(conn, referral.id, len(ids))
+    if not ids:
+        await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
+        log.warning("a new referral reached nobody (see `audit`: referral.unrouted)")
+    return ids
+
+
+async def to_claimer(
+    services: Services, conn: aiosqlite.Connection, referral: Referral, message: Bubble, kind: str
+) -> list[int]:
+    """Queues a message to the caseworker who claimed the referral, if any."""
+    if referral.claimed_by is None:
+        return []
+    worker = await services.caseworkers.get(referral.claimed_by)
+    if worker is None:
+        return []
+    return await to_staff(
+        services, conn, [worker], Screen(kind, (message,)), kind=kind, referral=referral
+    )

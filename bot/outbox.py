@@ -1,0 +1,273 @@
+"""The outbox worker: sends queued proactive messages within Telegram's limits.
+
+Limits kept here: at most `rate` messages per second overall (spaced evenly, so no one-second
+window holds more), one message per second to a private chat, one every three seconds to a group
+(20 a minute). A 429 pauses all sending for its retry_after; 5xx and timeouts are retried with
+exponential backoff; a 403 from her is retried a few times, and after `forbidden_limit` refusals
+she is marked unreachable and her pending follow-ups are cancelled.
+
+Delivery is at least once: a row is claimed ('sending') before the request and recorded after
+it. If the process dies in between, or a request times out after Telegram accepted it, the row is
+sent again on the next attempt: that message can arrive twice. Nothing else is ever sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.services import Services
+from storage.followups import HER_KINDS
+from storage.outbox import Queued
+
+log = logging.getLogger(__name__)
+
+CHAT_INTERVAL = 1.0
+GROUP_INTERVAL = 3.0
+IDLE_POLL = 1.0
+BATCH = 30
+MAX_IN_FLIGHT = 64
+MAX_ATTEMPTS = 8
+MAX_PAUSES = 10
+MAX_BACKOFF = 600.0
+FORBIDDEN_LIMIT = 3
+UNCLAIMED_KINDS = frozenset({"notification", "claim_reminder", "claim_escalation"})
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before attempt number attempts + 1 (2, 4, 8 … seconds, at most 10 min)."""
+    return timedelta(seconds=min(2.0**attempts, MAX_BACKOFF))
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """The retry_after of a 429, in seconds, whichever type the library gives."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class OutboxWorker:
+    """Sends due outbox rows: woken after each commit, and polling for retries."""
+
+    def __init__(self, services: Services, bot: Bot, rate: float = 30.0) -> None:
+        self.services = services
+        self.bot = bot
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.forbidden_limit = FORBIDDEN_LIMIT
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._sends: set[asyncio.Task[None]] = set()
+        self._busy: set[int] = set()
+        self._last: dict[int, float] = {}
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Re-queues rows a crash left half-sent, then starts the sending loop."""
+        recovered = await self.services.outbox.recover()
+        if recovered:
+            log.warning("%d outbox message(s) were interrupted; sending them again", recovered)
+        self._task = asyncio.create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        """Stops taking rows and lets messages in flight finish."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._sends:
+            await asyncio.gather(*self._sends, return_exceptions=True)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a message is being sent right now."""
+        return bool(self._busy or self._sends)
+
+    def wake(self) -> None:
+        """Tells the loop that new rows may be due."""
+        self._wake.set()
+
+    async def deliver(self, ids: Iterable[int]) -> None:
+        """Sends these rows now, in order (used right after the commit that queued them)."""
+        for row_id in ids:
+            queued = await self.services.outbox.claim(row_id)
+            if queued is not None:
+                await self._wait_for_chat(queued.message.chat_id)
+                await self._send_tracked(queued)
+
+    # ------------------------------------------------------------------ the loop
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent = await self._round()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a broken round must not end delivery for good
+                log.error("outbox round failed: %s", type(exc).__name__)
+                sent = 0
+            if not sent:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL)
+
+    def _busy_chats(self) -> frozenset[int]:
+        now = asyncio.get_running_loop().time()
+        recent = {c for c, at in self._last.items() if now - at < self._chat_interval(c)}
+        return frozenset(self._busy | recent)
+
+    async def _round(self) -> int:
+        ids = await self.services.outbox.due(BATCH, self._busy_chats())
+        started = 0
+        for row_id in ids:
+            await self._slots.acquire()
+            queued = await self.services.outbox.claim(row_id)
+            if queued is None:
+                self._slots.release()
+                continue
+            started += 1
+            self._busy.add(queued.message.chat_id)
+            task = asyncio.create_task(self._send_released(queued))
+            self._sends.add(task)
+            task.add_done_callback(self._sends.discard)
+        return started
+
+    async def _send_released(self, queued: Queued) -> None:
+        try:
+            await self._send(queued)
+        finally:
+            self._busy.discard(queued.message.chat_id)
+            self._slots.release()
+
+    async def _send_tracked(self, queued: Queued) -> None:
+        self._busy.add(queued.message.chat_id)
+        try:
+            await self._send(queued)
+        finally:
+            self._busy.discard(queued.message.chat_id)
+
+    # ------------------------------------------------------------------ pacing
+
+    @staticmethod
+    def _chat_interval(chat_id: int) -> float:
+        return GROUP_INTERVAL if chat_id < 0 else CHAT_INTERVAL
+
+    async def _wait_for_chat(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        last = self._last.get(chat_id)
+        if last is not None:
+            await asyncio.sleep(max(0.0, last + self._chat_interval(chat_id) - loop.time()))
+
+    async def _pace(self) -> None:
+        """Waits for a 429 pause to end and for the next overall sending slot."""
+        loop = asyncio.get_running_loop()
+        for _ in range(MAX_PAUSES):  # a pause may be extended by a 429 that came meanwhile
+            pause = self._paused_until - loop.time()
+            if pause <= 0:
+                break
+            await asyncio.sleep(pause)
+        now = loop.time()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    # ------------------------------------------------------------------ one message
+
+    async def _wanted(self, queued: Queued) -> bool:
+        """A notification or reminder of a referral someone already claimed is not sent."""
+        message = queued.message
+        if message.kind in UNCLAIMED_KINDS and message.referral_id is not None:
+            referral = await self.services.referrals.by_id(message.referral_id)
+            return referral is not None and referral.status == "new"
+        return True
+
+    async def _send(self, queued: Queued) -> None:
+        message = queued.message
+        services = self.services
+        if not await self._wanted(queued):
+            await services.outbox.skip(queued.id)
+            return
+        await self._pace()
+        markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None
+        try:
+            sent = await self.bot.send_message(
+                message.chat_id,
+                message.text,
+                reply_markup=markup,
+                protect_content=True if message.protect else None,
+            )
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            loop = asyncio.get_running_loop()
+            self._paused_until = max(self._paused_until, loop.time() + seconds)
+            await services.outbox.retry(queued.id, services.clock(), "429")
+            log.warning("Telegram asked to slow down; sending pauses for %.0f s", seconds)
+            return
+        except Forbidden:
+            await self._forbidden(queued)
+            return
+        except BadRequest as exc:
+            async with services.db.transaction() as conn:
+                await services.outbox.fail(conn, queued.id, "400")
+            log.warning("an outbox message was refused: %s", type(exc).__name__)
+            return
+        except (NetworkError, TelegramError) as exc:
+            await self._later(queued, type(exc).__name__)
+            return
+        finally:
+            self._last[message.chat_id] = asyncio.get_running_loop().time()
+        async with services.db.transaction() as conn:
+            await services.outbox.sent(conn, queued.id, sent.message_id)
+            if message.kind == "notification" and message.caseworker_id is not None:
+                assert message.referral_id is not None
+                await services.referrals.record_notification(
+                    conn,
+                    message.referral_id,
+                    message.caseworker_id,
+                    message.chat_id,
+                    sent.message_id,
+                )
+
+    async def _later(self, queued: Queued, error: str) -> None:
+        services = self.services
+        if queued.attempts >= MAX_ATTEMPTS:
+            async with services.db.transaction() as conn:
+                await services.outbox.fail(conn, queued.id, error)
+            log.error("an outbox message failed %d times (%s); given up", queued.attempts, error)
+            return
+        await services.outbox.retry(queued.id, services.clock() + backoff(queued.attempts), error)
+        log.info("outbox message will be retried (%s)", error)
+
+    async def _forbidden(self, queued: Queued) -> None:
+        """She (or a caseworker) blocked the bot: retry a few times, then stop writing to her."""
+        services = self.services
+        user_id = queued.message.user_id
+        if user_id is None:
+            async with services.db.transaction() as conn:
+                await services.outbox.fail(conn, queued.id, "403")
+            log.warning("a caseworker's chat refused a message (403)")
+            return
+        async with services.db.transaction() as conn:
+            refusals = await services.users.forbidden(conn, user_id)
+            if refusals < self.forbidden_limit:
+                later = services.clock() + backoff(queued.attempts + 6)
+                await services.outbox.requeue(conn, queued.id, later, "403")
+                return
+            await services.outbox.fail(conn, queued.id, "403")
+            await services.users.mark_unreachable(conn, user_id)
+            cancelled = await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
+            await services.outbox.cancel_for_user(conn, user_id)
+            await services.audit.append(
+                conn, "system", "user.unreachable", f"user:{user_id}", f"followups={cancelled}"
+            )
+        log.warning("a person blocked the bot; her follow-ups are cancelled")

@@ -1,0 +1,123 @@
+"""What her steps mean for other people: notifications, follow-ups, escalations, relays.
+
+Each function runs inside the update's one transaction and returns the outbox rows it queued,
+so the messages are stored together with the change and sent after the commit.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot import followups, notices
+from bot.services import Services
+from flows import desk
+from flows.followups import FOLLOWUP_CONSENT_VERSION
+from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders
+from storage.followups import HER_KINDS
+from storage.referrals import Referral
+
+FOLLOWUP_PURPOSE = "followups"
+
+
+async def referral_created(
+    services: Services, conn: aiosqlite.Connection, user_id: int, effect: CreateReferral
+) -> list[int]:
+    """Notifies the caseworkers and schedules the follow-ups (hers go out only if she agrees)."""
+    referral = await services.referrals.by_code(effect.code)
+    assert referral is not None
+    ids = await notices.announce(services, conn, effect.code)
+    await followups.on_created(services, conn, referral)
+    return ids
+
+
+async def set_reminders(
+    services: Services, conn: aiosqlite.Connection, user_id: int, effect: SetReminders
+) -> None:
+    """Turns her follow-ups on (recording consent), pauses, or stops them (withdrawing it)."""
+    active = await services.consents.active(user_id, FOLLOWUP_PURPOSE)
+    if effect.state == "on" and active is None:
+        user = await services.users.by_id(user_id)
+        await services.consents.record(
+            conn,
+            user_id,
+            FOLLOWUP_PURPOSE,
+            effect.consent_version or FOLLOWUP_CONSENT_VERSION,
+            user.locale if user else "id",
+            services.clock(),
+        )
+    if effect.state == "off":
+        if active is not None:
+            await services.consents.withdraw(conn, active.id)
+        await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
+    await services.users.set_followups(conn, user_id, effect.state)
+    await services.audit.append(conn, f"user:{user_id}", f"followups.{effect.state}", None)
+
+
+async def _staff_for(services: Services, referral: Referral) -> list[int]:
+    """The claiming caseworker and the region's supervisors (ids of caseworkers)."""
+    people = await services.caseworkers.supervisors(referral.region_code)
+    ids = [p.id for p in people]
+    if referral.claimed_by is not None and referral.claimed_by not in ids:
+        ids.append(referral.claimed_by)
+    return ids
+
+
+async def followup_answered(
+    services: Services, conn: aiosqlite.Connection, user_id: int, effect: AnswerFollowUp
+) -> list[int]:
+    """Records her answer; "yes" records the contact, "not yet" and "help" go to staff."""
+    item = await services.followups.get(effect.followup_id)
+    if item is None or item.user_id != user_id or item.state != "sent":
+        return []
+    referral = await services.referrals.by_id(item.referral_id)
+    if referral is None:
+        return []
+    await services.followups.set_state(conn, item.id, "answered", effect.answer)
+    actor = f"user:{user_id}"
+    await services.audit.append(
+        conn, actor, "followup.answer", f"referral:{referral.code}", f"{item.kind}:{effect.answer}"
+    )
+    if item.kind == "contact_check" and effect.answer == "yes":
+        if referral.status in {"new", "claimed"}:
+            await services.referrals.set_status(conn, referral.id, "contacted", actor)
+        return []
+    if effect.answer not in {"not_yet", "help"}:
+        return []
+    people = [
+        person
+        for cid in await _staff_for(services, referral)
+        if (person := await services.caseworkers.get(cid)) is not None
+    ]
+    screen = Screen(
+        "escalation",
+        (desk.her_answer_escalation(referral.code, effect.answer),),
+        desk.open_keyboard(referral.code),
+    )
+    return await notices.to_staff(
+        services, conn, people, screen, kind="escalation", referral=referral
+    )
+
+
+async def cancelled_by_her(
+    services: Services, conn: aiosqlite.Connection, referral: Referral
+) -> list[int]:
+    """Stops the referral's follow-ups and tells the caseworker who claimed it."""
+    await services.followups.cancel(conn, referral_id=referral.id)
+    return await notices.to_claimer(
+        services, conn, referral, desk.cancelled_notice(referral.code), "cancelled"
+    )
+
+
+async def relayed_from_her(
+    services: Services, conn: aiosqlite.Connection, referral: Referral, text: str
+) -> list[int]:
+    """Queues her message for the caseworker who claimed her referral."""
+    worker = await services.caseworkers.get(referral.claimed_by) if referral.claimed_by else None
+    if worker is None:
+        return []
+    screen = Screen(
+        "relay",
+        (desk.from_her(referral.code, text),),
+        ((Button(desk.REPLY_LABEL, desk.button("relay", referral.code)),),),
+    )
+    return await notices.to_staff(services, conn, [worker], screen, kind="relay", referral=referral)

@@ -1,0 +1,170 @@
+"""Keeping personal data no longer than promised: the retention purge and its daily job.
+
+- A referral that ended (closed, cancelled or withdrawn) more than `referral_days` ago loses its
+  personal fields (storage/erasure.py); sooner, after `shared_phone_days`, when her phone is
+  shared (she said so for that referral, or for her account).
+- A person who has not written for `inactive_days` and has no open referral is erased entirely.
+- On her request to the office (`python -m bot erase CODE`), the person behind a reference code is
+  erased at once, whatever the periods say.
+
+The referral rows stay, without anything personal, for the office's statistics. A run is
+idempotent (what is erased is not found again), appends one audit entry with counts only, and
+ends with a WAL checkpoint so the erased bytes leave the disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.config import Settings
+from bot.services import Services
+from storage.db import to_text
+from storage.erasure import checkpoint, erase_referral_personal, erase_user
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "retention-purge"
+PURGE_EVERY = timedelta(hours=24)
+FIRST_PURGE_AFTER = timedelta(minutes=1)
+BATCH = 50
+OPEN_STATUSES = ("new", "claimed", "contacted", "in_progress")
+ENDED_STATUSES = ("closed", "cancelled", "withdrawn")
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How many days personal data is kept (see the README's configuration table)."""
+
+    referral_days: int = 180
+    shared_phone_days: int = 30
+    inactive_days: int = 365
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetentionPolicy:
+        """The policy configured by JEMBATAN_*RETENTION_DAYS and JEMBATAN_INACTIVE_DAYS."""
+        return cls(settings.retention_days, settings.shared_retention_days, settings.inactive_days)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What one purge erased: referrals emptied of personal fields, people erased."""
+
+    referrals: int
+    people: int
+
+    def detail(self) -> str:
+        """The counts, as written to the audit log."""
+        return f"referrals={self.referrals} people={self.people}"
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+# A referral still holding something personal; erasing it changes nothing else.
+HOLDS_PERSONAL = (
+    "(r.personal IS NOT NULL OR r.time_window IS NOT NULL OR r.travel_date IS NOT NULL "
+    "OR EXISTS (SELECT 1 FROM notes n WHERE n.referral_id = r.id) "
+    "OR EXISTS (SELECT 1 FROM relay_messages m WHERE m.referral_id = r.id) "
+    "OR EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id AND o.payload != ''))"
+)
+ENDED_AT = (
+    "COALESCE((SELECT MAX(e.at) FROM referral_events e "
+    "WHERE e.referral_id = r.id AND e.status = r.status), r.updated_at)"
+)
+
+
+async def referrals_due(services: Services, now: datetime, policy: RetentionPolicy) -> list[int]:
+    """Ended referrals whose personal fields have been kept long enough."""
+    rows = await services.db.fetchall(
+        f"SELECT r.id FROM referrals r LEFT JOIN users u ON u.id = r.user_id "
+        f"WHERE r.status IN {_in(ENDED_STATUSES)} AND {HOLDS_PERSONAL} AND {ENDED_AT} < "
+        "CASE WHEN r.phone_alone = 0 OR u.shared_phone = 1 THEN ? ELSE ? END ORDER BY r.id",
+        (
+            to_text(now - timedelta(days=policy.shared_phone_days)),
+            to_text(now - timedelta(days=policy.referral_days)),
+        ),
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def people_due(services: Services, now: datetime, policy: RetentionPolicy) -> list[int]:
+    """People silent for `inactive_days` with no open referral."""
+    rows = await services.db.fetchall(
+        "SELECT u.id FROM users u WHERE u.last_seen_at < ? AND NOT EXISTS (SELECT 1 FROM "
+        f"referrals r WHERE r.user_id = u.id AND r.status IN {_in(OPEN_STATUSES)}) ORDER BY u.id",
+        (to_text(now - timedelta(days=policy.inactive_days)),),
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def purge(
+    services: Services, now: datetime, policy: RetentionPolicy | None = None
+) -> PurgeReport:
+    """Erases what is past its retention period, audits the counts and checkpoints the WAL."""
+    policy = policy or RetentionPolicy(referral_days=services.retention_days)
+    people = await people_due(services, now, policy)
+    for start in range(0, len(people), BATCH):
+        async with services.db.transaction() as conn:
+            for user_id in people[start : start + BATCH]:
+                await erase_user(conn, user_id)
+    referrals = await referrals_due(services, now, policy)
+    for start in range(0, len(referrals), BATCH):
+        async with services.db.transaction() as conn:
+            for referral_id in referrals[start : start + BATCH]:
+                await erase_referral_personal(conn, referral_id)
+    report = PurgeReport(referrals=len(referrals), people=len(people))
+    async with services.db.transaction() as conn:
+        await services.audit.append(conn, "system", "retention.purge", None, report.detail())
+    await checkpoint(services.db)
+    return report
+
+
+async def erase_on_request(services: Services, code: str) -> bool:
+    """Erases the person behind a reference code (or, if she is gone, the referral's fields).
+
+    Audited with the reference code only; False when no referral has this code.
+    """
+    referral = await services.referrals.by_code(code.strip().upper())
+    if referral is None:
+        return False
+    async with services.db.transaction() as conn:
+        if referral.user_id is not None:
+            erased = await erase_user(conn, referral.user_id)
+        else:
+            erased = await erase_referral_personal(conn, referral.id)
+        await services.audit.append(
+            conn, "admin:cli", "privacy.erase", f"referral:{referral.code}", f"rows={erased.total}"
+        )
+    await checkpoint(services.db)
+    return True
+
+
+def schedule_purge(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    services: Services,
+    policy: RetentionPolicy | None = None,
+) -> None:
+    """Registers the daily purge job ("retention-purge"), first run a minute from now."""
+    queue = app.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job queue.")
+    for job in queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+
+    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs one purge; a failure is logged and retried at the next run."""
+        try:
+            report = await purge(services, services.clock(), policy)
+        except Exception:
+            log.exception("Retention purge failed; it runs again in %s", PURGE_EVERY)
+            return
+        log.info("Retention purge done: %s", report.detail())
+
+    queue.run_repeating(run, interval=PURGE_EVERY, first=FIRST_PURGE_AFTER, name=JOB_NAME)

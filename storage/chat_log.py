@@ -1,0 +1,68 @@
+"""The message ids of her private chat (ids only, never text), so that she can wipe the chat.
+
+Telegram lets a bot delete messages of a private chat, hers and its own, for 48 hours; it offers
+no way to list them, so the bot keeps the ids it saw and forgets them once deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from storage.db import Database, to_text
+
+#: How long Telegram lets a bot delete a message.
+DELETE_WINDOW = timedelta(hours=48)
+
+
+class ChatLog:
+    """Records, lists and forgets the message ids of private chats."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self, conn: aiosqlite.Connection, chat_id: int, message_ids: Iterable[int]
+    ) -> None:
+        """Records message ids as seen now, in the caller's transaction (repeats are ignored)."""
+        now = self.db.now()
+        await conn.executemany(
+            "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
+            [(chat_id, message_id, now) for message_id in message_ids],
+        )
+
+    async def record(self, chat_id: int, message_ids: Iterable[int]) -> None:
+        """Records message ids in one small transaction of their own."""
+        ids = list(message_ids)
+        if not ids:
+            return
+        async with self.db.transaction() as conn:
+            await self.add(conn, chat_id, ids)
+
+    async def recent(self, chat_id: int, within: timedelta = DELETE_WINDOW) -> list[int]:
+        """Ids of the chat's messages recorded less than `within` ago, oldest first."""
+        since: datetime = self.db.clock() - within
+        rows = await self.db.fetchall(
+            "SELECT message_id FROM chat_messages WHERE chat_id = ? AND sent_at >= ? "
+            "ORDER BY message_id",
+            (chat_id, to_text(since)),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def forget(self, chat_id: int, message_ids: Iterable[int] | None = None) -> None:
+        """Forgets some ids of a chat, or all of them (None)."""
+        async with self.db.transaction() as conn:
+            if message_ids is None:
+                await conn.execute("DELETE FROM chat_messages WHERE chat_id = ?", (chat_id,))
+                return
+            await conn.executemany(
+                "DELETE FROM chat_messages WHERE chat_id = ? AND message_id = ?",
+                [(chat_id, message_id) for message_id in message_ids],
+            )
+
+
+async def record_sent(db: Database, chat_id: int, message_id: int) -> None:
+    """Records one message the bot sent to her outside a conversation step (the outbox)."""
+    await ChatLog(db).record(chat_id, (message_id,))
