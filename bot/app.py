@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.conversation import Conversation
 from bot.followups import SWEEP_JOB, Sweeper
@@ -17,6 +18,7 @@ from flows.types import Text, t
 
 MAX_CONCURRENT_UPDATES = 512
 POLL_TIMEOUT = 10
+OUTBOX_CONNECTIONS = 64
 OUTBOX = "jembatan.outbox"
 SWEEPER = "jembatan.sweeper"
 SWEEP_SECONDS = "jembatan.sweep_seconds"
@@ -67,7 +69,13 @@ def build_application(
     )
     app.add_handler(TypeHandler(Update, conversation.on_update))
     app.add_error_handler(conversation.on_error)
-    outbox = OutboxWorker(services, app.bot, overall_rate)
+    sender = Bot(
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=HTTPXRequest(connection_pool_size=OUTBOX_CONNECTIONS),
+    )
+    outbox = OutboxWorker(services, sender, overall_rate)
     conversation.use_outbox(outbox)
     app.bot_data[OUTBOX] = outbox
     app.bot_data[SWEEPER] = Sweeper(services, outbox.wake)

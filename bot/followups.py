@@ -75,7 +75,9 @@ async def on_created(services: Services, conn: aiosqlite.Connection, referral: R
         valid = due + timedelta(days=policy.contact_check_valid_days)
         await repo.schedule(conn, "contact_check", referral.id, referral.user_id, due, valid)
     programme = (
-        services.catalog.programme(referral.item) if referral.service == "training" else None
+        services.catalog.programme(referral.item)
+        if referral.service in {"training", "livelihood"}
+        else None
     )
     if programme is not None:
         zone = zone_of(services, referral.region_code)

@@ -52,7 +52,11 @@ def retry_seconds(error: RetryAfter) -> float:
 
 
 class OutboxWorker:
-    """Sends due outbox rows: woken after each commit, and polling for retries."""
+    """Sends due outbox rows: woken after each commit, and polling for retries.
+
+    It has its own Bot without python-telegram-bot's rate limiter: pacing and 429 pauses are
+    done here, so a flood pause never releases a burst of held requests at once.
+    """
 
     def __init__(self, services: Services, bot: Bot, rate: float = 30.0) -> None:
         self.services = services
@@ -72,6 +76,7 @@ class OutboxWorker:
 
     async def start(self) -> None:
         """Re-queues rows a crash left half-sent, then starts the sending loop."""
+        await self.bot.initialize()
         recovered = await self.services.outbox.recover()
         if recovered:
             log.warning("%d outbox message(s) were interrupted; sending them again", recovered)
@@ -86,6 +91,7 @@ class OutboxWorker:
             self._task = None
         if self._sends:
             await asyncio.gather(*self._sends, return_exceptions=True)
+        await self.bot.shutdown()
 
     @property
     def busy(self) -> bool:
@@ -170,16 +176,17 @@ class OutboxWorker:
     async def _pace(self) -> None:
         """Waits for a 429 pause to end and for the next overall sending slot."""
         loop = asyncio.get_running_loop()
-        for _ in range(MAX_PAUSES):  # a pause may be extended by a 429 that came meanwhile
+        for _ in range(MAX_PAUSES):  # a 429 may arrive while this send waits for its slot
             pause = self._paused_until - loop.time()
-            if pause <= 0:
-                break
-            await asyncio.sleep(pause)
-        now = loop.time()
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+            if pause > 0:
+                await asyncio.sleep(pause)
+            now = loop.time()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if self._paused_until <= loop.time():
+                return
 
     # ------------------------------------------------------------------ one message
 
@@ -209,9 +216,10 @@ class OutboxWorker:
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             loop = asyncio.get_running_loop()
+            if self._paused_until <= loop.time():
+                log.warning("Telegram asked to slow down; sending pauses for %.0f s", seconds)
             self._paused_until = max(self._paused_until, loop.time() + seconds)
             await services.outbox.retry(queued.id, services.clock(), "429")
-            log.warning("Telegram asked to slow down; sending pauses for %.0f s", seconds)
             return
         except Forbidden:
             await self._forbidden(queued)
