@@ -19,6 +19,7 @@ from flows.types import Text, t
 MAX_CONCURRENT_UPDATES = 512
 POLL_TIMEOUT = 10
 OUTBOX_CONNECTIONS = 64
+FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
 OUTBOX = "jembatan.outbox"
 SWEEPER = "jembatan.sweeper"
 SWEEP_SECONDS = "jembatan.sweep_seconds"
@@ -105,7 +106,7 @@ async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = 
     await app.bot_data[OUTBOX].start()
     assert app.job_queue is not None
     app.job_queue.run_repeating(
-        _sweep, interval=app.bot_data[SWEEP_SECONDS], first=0.0, name=SWEEP_JOB
+        _sweep, interval=app.bot_data[SWEEP_SECONDS], first=FIRST_SWEEP, name=SWEEP_JOB
     )
     assert app.updater is not None
     if webhook is None:

@@ -10,6 +10,7 @@ silently, including those that fell due while the bot was down.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,13 +144,15 @@ class Sweeper:
     def __init__(self, services: Services, wake: Callable[[], None] = lambda: None) -> None:
         self.services = services
         self.wake = wake
+        self._running = asyncio.Lock()
 
     async def sweep(self) -> SweepReport:
-        """Handles every follow-up that is due now."""
+        """Handles every follow-up that is due now (one sweep at a time)."""
         report = SweepReport()
-        now = self.services.clock()
-        for item in await self.services.followups.due(now):
-            await self._one(item, now, report)
+        async with self._running:
+            now = self.services.clock()
+            for item in await self.services.followups.due(now):
+                await self._one(item, now, report)
         if report.expired:
             log.warning("%d follow-up(s) expired before they could be sent", report.expired)
         if report.outbox_ids:
@@ -160,6 +163,9 @@ class Sweeper:
         services = self.services
         referral = await services.referrals.by_id(item.referral_id)
         async with services.db.transaction() as conn:
+            current = await services.followups.get(item.id)
+            if current is None or current.state != "pending" or current.due_at != item.due_at:
+                return  # another process handled it meanwhile
             if referral is None or not _relevant(item.kind, referral):
                 await services.followups.set_state(conn, item.id, "cancelled")
                 report.cancelled += 1

@@ -35,6 +35,7 @@ BATCH = 30
 MAX_IN_FLIGHT = 64
 MAX_ATTEMPTS = 8
 MAX_PAUSES = 10
+PACING_MARGIN = 1.04
 MAX_BACKOFF = 600.0
 FORBIDDEN_LIMIT = 3
 UNCLAIMED_KINDS = frozenset({"notification", "claim_reminder", "claim_escalation"})
@@ -61,7 +62,8 @@ class OutboxWorker:
     def __init__(self, services: Services, bot: Bot, rate: float = 30.0) -> None:
         self.services = services
         self.bot = bot
-        self.interval = 1.0 / rate if rate > 0 else 0.0
+        # A little under the limit, so network jitter never puts `rate` + 1 in one second.
+        self.interval = PACING_MARGIN / rate if rate > 0 else 0.0
         self.forbidden_limit = FORBIDDEN_LIMIT
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

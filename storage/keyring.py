@@ -29,6 +29,7 @@ from storage.crypto import (
     decode_key,
     encode_key,
     key_id,
+    load_key,
 )
 
 log = logging.getLogger(__name__)
@@ -136,4 +137,5 @@ def open_cipher(env: Mapping[str, str], key_file: Path) -> FieldCipher:
     """The cipher for a process: JEMBATAN_KEY (one fixed key) wins, else the key file's keyring."""
     if env.get(KEY_ENV):
         return FieldCipher.from_key(decode_key(env[KEY_ENV], KEY_ENV))
+    load_key(env, key_file)  # a missing or readable-by-others key file: the clear message
     return KeyringCipher(key_file)

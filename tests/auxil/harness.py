@@ -64,12 +64,12 @@ class Jembatan:
         worker: OutboxWorker = self.app.bot_data[telegram_app.OUTBOX]
         return worker
 
-    async def run_due(self) -> SweepReport:
+    async def run_due(self, within: float = 30.0) -> SweepReport:
         """Runs the follow-up sweeper now, as its job would, and waits for the outbox to settle."""
         assert self.app is not None
         sweeper: Sweeper = self.app.bot_data[telegram_app.SWEEPER]
         report = await sweeper.sweep()
-        await self.outbox_idle()
+        await self.outbox_idle(within)
         return report
 
     async def outbox_idle(self, within: float = 30.0) -> None:

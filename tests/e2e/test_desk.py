@@ -86,7 +86,7 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     assert her.last_message == NEUTRAL + f"Permintaan {code} sedang diproses."
     await winner.press("✅ Tutup dengan hasil")
     await winner.press("Sudah mendapat bantuan")
-    assert "Hasil: Sudah mendapat bantuan" in winner.bot_messages[-2].text
+    assert "Hasil: Sudah mendapat bantuan" in (winner.bot_messages[-2].text or "")
     assert her.last_message == NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
 
     history = await jembatan.services.referrals.history(referral.id)
@@ -258,7 +258,10 @@ async def test_hand_over_to_her_home_region_notifies_its_caseworkers(jembatan: J
     assert referral.claimed_by is None
     history = [s for _, _, s in await jembatan.services.referrals.history(referral.id)]
     assert history == ["new", "claimed", "handed_over", "new"]
-    assert her.last_message == NEUTRAL + f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."
+    assert (
+        her.last_message
+        == NEUTRAL + f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."
+    )
     fajar: SimUser = jembatan.kediri  # type: ignore[attr-defined]
     assert fajar.last_message.startswith(f"Permintaan baru {code}")
     audit = [e for e in await jembatan.services.audit.list() if e.action == "case.handover"]
