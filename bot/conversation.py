@@ -20,7 +20,16 @@ from bot.persist import commit
 from bot.services import Services
 from flows import engine
 from flows.node import Context
-from flows.types import CancelReferral, CommandIn, FollowUpView, Session, t
+from flows.services import OPEN_STATUSES
+from flows.types import (
+    CancelReferral,
+    CommandIn,
+    DeleteMyData,
+    FollowUpView,
+    Session,
+    WithdrawConsent,
+    t,
+)
 from storage.chat_log import ChatLog
 from storage.referrals import DuplicateCode
 from storage.users import User
@@ -96,13 +105,14 @@ class Conversation:
         else:
             raise RuntimeError("no free reference code after several attempts")
         tr = self.translator(outcome.session)
+        erased = any(isinstance(e, DeleteMyData) for e in outcome.effects)
         await ChatEffects(
             context.bot,
             chat.id,
             tr,
             update.callback_query,
             protect=outcome.session.shared_phone,
-            history=ChatLog(services.db),
+            history=None if erased else ChatLog(services.db),  # erased: keep no trace of her
             incoming=update.message.message_id if update.message else None,
             mydata=MyData(services, user.id),
         ).run(outcome.effects)
@@ -111,6 +121,10 @@ class Conversation:
         for effect in outcome.effects:
             if isinstance(effect, CancelReferral):
                 await self.desk.cancelled_by_her(context.bot, effect.code)
+            elif isinstance(effect, WithdrawConsent | DeleteMyData):
+                for referral in ctx.referrals:
+                    if referral.status in OPEN_STATUSES:
+                        await self.desk.cancelled_by_her(context.bot, referral.code, withdrawn=True)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and gives the person a calm reply."""

@@ -398,13 +398,14 @@ class Desk:
         else:
             await effects.send(screen, None)
 
-    async def cancelled_by_her(self, bot: Bot, code: str) -> None:
-        """Edits the notifications of a referral she cancelled (her caseworker got a message)."""
+    async def cancelled_by_her(self, bot: Bot, code: str, *, withdrawn: bool = False) -> None:
+        """Edits the notifications of a referral she cancelled or withdrew."""
         referral = await self.services.referrals.by_code(code)
         if referral is None:
             return
         tr = self.translator(referral.region_code)
-        text = bubble_text(desk.cancelled_notice(code), tr)
+        notice = desk.withdrawn_notice(code) if withdrawn else desk.cancelled_notice(code)
+        text = bubble_text(notice, tr)
         for _, chat_id, message_id in await self.services.referrals.notifications(referral.id):
             with contextlib.suppress(TelegramError):
                 await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)

@@ -12,9 +12,11 @@ from flows.types import (
     CloseRelay,
     CorrectReferrals,
     CreateReferral,
+    DeleteMyData,
     Outcome,
     RelayIn,
     SetReminders,
+    WithdrawConsent,
 )
 from storage.corrections import correct_open_referrals
 from storage.referrals import NewReferral
@@ -62,6 +64,10 @@ async def commit(services: Services, user_id: int, outcome: Outcome) -> list[int
                     conn, actor, "referral.create", f"referral:{effect.code}"
                 )
                 queued += await reach.referral_created(services, conn, user_id, effect)
+            elif isinstance(effect, WithdrawConsent):
+                queued += (await reach.withdrawn_by_her(services, conn, user_id))[0]
+            elif isinstance(effect, DeleteMyData):
+                queued += (await reach.deleted_by_her(services, conn, user_id))[0]
             elif isinstance(effect, SetReminders):
                 await reach.set_reminders(services, conn, user_id, effect)
             elif isinstance(effect, AnswerFollowUp):

@@ -12,7 +12,9 @@ from bot import followups, notices
 from bot.services import Services
 from flows import desk
 from flows.followups import FOLLOWUP_CONSENT_VERSION
+from flows.services import OPEN_STATUSES
 from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders
+from storage.erasure import erase_user
 from storage.followups import HER_KINDS
 from storage.referrals import Referral
 
@@ -121,3 +123,55 @@ async def relayed_from_her(
         ((Button(desk.REPLY_LABEL, desk.button("relay", referral.code)),),),
     )
     return await notices.to_staff(services, conn, [worker], screen, kind="relay", referral=referral)
+
+
+async def withdrawn_by_her(
+    services: Services, conn: aiosqlite.Connection, user_id: int, *, tell: bool = True
+) -> tuple[list[int], list[Referral]]:
+    """Ends her open referrals as withdrawn, withdraws her consents and stops her check-ins.
+
+    Returns the queued messages (to the caseworkers who claimed them) and the withdrawn referrals.
+    """
+    actor = f"user:{user_id}"
+    queued: list[int] = []
+    withdrawn: list[Referral] = []
+    for referral in await services.referrals.for_user(user_id):
+        if referral.status not in OPEN_STATUSES:
+            continue
+        await services.referrals.set_status(conn, referral.id, "withdrawn", actor)
+        await services.followups.cancel(conn, referral_id=referral.id)
+        await services.audit.append(conn, actor, "referral.withdraw", f"referral:{referral.code}")
+        if tell:
+            queued += await tell_withdrawn(services, conn, referral)
+        withdrawn.append(referral)
+    for consent in await services.consents.list_for(user_id):
+        if consent.active:
+            await services.consents.withdraw(conn, consent.id)
+    await set_reminders(services, conn, user_id, SetReminders("off"))
+    await services.audit.append(
+        conn, actor, "consent.withdraw", None, f"referrals={len(withdrawn)}"
+    )
+    return queued, withdrawn
+
+
+async def tell_withdrawn(
+    services: Services, conn: aiosqlite.Connection, referral: Referral
+) -> list[int]:
+    """Queues "withdrawn" for the caseworker who claimed the referral."""
+    notice = desk.withdrawn_notice(referral.code)
+    return await notices.to_claimer(services, conn, referral, notice, "withdrawn")
+
+
+async def deleted_by_her(
+    services: Services, conn: aiosqlite.Connection, user_id: int
+) -> tuple[list[int], list[Referral]]:
+    """Withdraws everything, erases every personal value kept about her, then tells staff."""
+    _, withdrawn = await withdrawn_by_her(services, conn, user_id, tell=False)
+    erased = await erase_user(conn, user_id)
+    await services.audit.append(
+        conn, "system", "user.erase", None, f"referrals={erased.referrals} by=herself"
+    )
+    queued: list[int] = []
+    for referral in withdrawn:  # after the erasure, which cancels messages about her referrals
+        queued += await tell_withdrawn(services, conn, referral)
+    return queued, withdrawn

@@ -172,6 +172,11 @@ def cancelled_notice(code: str) -> Bubble:
     return bubble(t("{code} was cancelled by the person who sent it.", code=Plain(code)))
 
 
+def withdrawn_notice(code: str) -> Bubble:
+    """What staff see once she withdrew her consent (or deleted her data)."""
+    return bubble(t("{code} was withdrawn by the person who sent it.", code=Plain(code)))
+
+
 def taken_notice(code: str, by_me: bool) -> Bubble:
     """What a notification turns into once the referral is claimed."""
     if by_me:

@@ -17,6 +17,7 @@ from flows import (
     relay,
     training,
     welcome,
+    withdraw,
 )
 from flows.keywords import Intent, is_danger, route
 from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
@@ -82,6 +83,9 @@ NODES: dict[str, Node] = {
     "followup_done": followups.DONE,
     "followup_more": followups.MORE,
     "privacy_followups": followups.REMINDERS,
+    "privacy_withdraw": withdraw.WITHDRAW,
+    "privacy_delete": withdraw.DELETE,
+    "deleted": withdraw.DELETED,
 }
 
 COMMANDS: dict[str, str] = {

@@ -218,6 +218,16 @@ class SetReminders:
 
 
 @dataclass(frozen=True, slots=True)
+class WithdrawConsent:
+    """Withdraws her consents: open referrals end as withdrawn (staff are told), check-ins stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteMyData:
+    """Withdraws everything, then erases every personal value kept about her."""
+
+
+@dataclass(frozen=True, slots=True)
 class CreateReferral:
     """Stores a consented referral, its consent and its first status before anything is shown."""
 
@@ -265,6 +275,8 @@ Effect: TypeAlias = (
     | CorrectReferrals
     | AnswerFollowUp
     | SetReminders
+    | WithdrawConsent
+    | DeleteMyData
     | CreateReferral
     | CancelReferral
     | RelayIn
@@ -278,6 +290,8 @@ STORAGE_EFFECTS = (
     CorrectReferrals,
     AnswerFollowUp,
     SetReminders,
+    WithdrawConsent,
+    DeleteMyData,
 )
 
 

@@ -1,0 +1,98 @@
+"""Her rights end to end: withdraw consent, and delete everything (raw bytes checked)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from storage.erasure import checkpoint
+from storage.reports import ReportRepo
+from tests.auxil.harness import Jembatan
+from tests.e2e.test_desk import staff
+from tests.e2e.test_followups import KUPANG, ask_training, sent_to
+
+
+async def test_withdrawing_consent_stops_requests_and_check_ins_and_tells_the_caseworker(
+    jembatan: Jembatan,
+) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    her, code = await ask_training(jembatan, KUPANG)
+    await ana.press("✋ Ambil")
+    await her.send("/privasi")
+    await her.press("✋ Tarik persetujuan")
+    assert "Tarik persetujuan Kakak?" in her.last_message
+    await her.press("✋ Ya, tarik")
+    assert any("persetujuan Kakak sudah ditarik" in text for text in sent_to(her))
+    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+
+    assert jembatan.services is not None
+    services = jembatan.services
+    referral = await services.referrals.by_code(code)
+    assert referral is not None and referral.status == "withdrawn"
+    assert all(not c.active for c in await services.consents.list_for(1))
+    assert all(f.state != "pending" for f in await services.followups.for_user(1))
+    before = len(her.bot_messages)
+    jembatan.clock.now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    await jembatan.run_due()
+    assert len(her.bot_messages) == before, "no check-in after withdrawal"
+
+
+async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statistics(
+    jembatan: Jembatan,
+) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    her = jembatan.user("Penerima")
+    await her.send("/start")
+    await her.press("Bahasa Indonesia")
+    await her.send("kupang")
+    await her.press(KUPANG[1])
+    await her.press("🎓 Pelatihan dan bantuan usaha")
+    await her.press(her.last_buttons[0])
+    await her.press("🙋 Saya mau ikut")
+    await her.press("Ya, 18 tahun ke atas")
+    await her.press("✅ Saya setuju")
+    await her.press("📞 Lewat telepon")
+    await her.send("0812-9876-5432")
+    await her.press("🌅 Pagi 08.00–12.00")
+    await her.send("Kenanga Wangi")
+    await her.press("Ya, hanya saya")
+    await her.press("✅ Kirim")
+    await her.press("✅ Ya, boleh")
+    assert jembatan.services is not None
+    services = jembatan.services
+    code = (await services.db.fetchall("SELECT code FROM referrals"))[0][0]
+    await ana.press("✋ Ambil")
+    await ana.press("📝 Tambah catatan")
+    await ana.send("Kenanga Wangi minta ditelepon pagi")
+    sealed = [
+        row[0]
+        for row in await services.db.fetchall(
+            "SELECT personal FROM referrals UNION ALL SELECT body FROM notes"
+        )
+    ]
+
+    await her.send("/privasi")
+    await her.press("🗑 Hapus semua data saya")
+    started = time.perf_counter()
+    await her.press("🗑 Ya, hapus semuanya")
+    took = time.perf_counter() - started
+    assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
+    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+    print(f"\ndelete everything: confirmed and done in {took:.2f} s")
+
+    await checkpoint(services.db)
+    db_path = jembatan.settings.database
+    raw = db_path.read_bytes() + db_path.with_name(db_path.name + "-wal").read_bytes()
+    for value in ("Kenanga", "9876", "5432", *sealed):
+        assert value.encode() not in raw, f"{value[:12]}... is still on disk"
+    assert str(her.user_id).encode() not in raw
+    assert her.user_id.to_bytes(4, "big") not in raw, "her Telegram id (as SQLite stores it)"
+
+    counts = await ReportRepo(services.db).counts(
+        datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC), ("*",)
+    )
+    assert counts.total == 1 and counts.by_status == {"withdrawn": 1}
+
+    jembatan.clock.now += timedelta(days=3)
+    await jembatan.run_due()
+    assert "Semua yang disimpan" in her.last_message, "nothing is sent to her afterwards"
