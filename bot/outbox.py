@@ -23,6 +23,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.services import Services
+from storage.chat_log import ChatLog
 from storage.followups import HER_KINDS
 from storage.outbox import Queued
 
@@ -238,6 +239,8 @@ class OutboxWorker:
             self._last[message.chat_id] = asyncio.get_running_loop().time()
         async with services.db.transaction() as conn:
             await services.outbox.sent(conn, queued.id, sent.message_id)
+            if message.user_id is not None:  # her chat: the message can be wiped later
+                await ChatLog(services.db).add(conn, message.chat_id, [sent.message_id])
             if message.kind == "notification" and message.caseworker_id is not None:
                 assert message.referral_id is not None
                 await services.referrals.record_notification(
@@ -272,12 +275,15 @@ class OutboxWorker:
             if refusals < self.forbidden_limit:
                 later = services.clock() + backoff(queued.attempts + 6)
                 await services.outbox.requeue(conn, queued.id, later, "403")
-                return
-            await services.outbox.fail(conn, queued.id, "403")
-            await services.users.mark_unreachable(conn, user_id)
-            cancelled = await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
-            await services.outbox.cancel_for_user(conn, user_id)
-            await services.audit.append(
-                conn, "system", "user.unreachable", f"user:{user_id}", f"followups={cancelled}"
-            )
-        log.warning("a person blocked the bot; her follow-ups are cancelled")
+            else:
+                await services.outbox.fail(conn, queued.id, "403")
+                await services.users.mark_unreachable(conn, user_id)
+                cancelled = await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
+                await services.outbox.cancel_for_user(conn, user_id)
+                await services.audit.append(
+                    conn, "system", "user.unreachable", f"user:{user_id}", f"followups={cancelled}"
+                )
+        if refusals < self.forbidden_limit:
+            log.info("a person's chat refused a message (403); it will be tried again later")
+        else:
+            log.warning("a person blocked the bot; her follow-ups are cancelled")

@@ -42,3 +42,51 @@ async def test_logs_hold_no_token_text_or_person(
     assert TOKEN.split(":")[1] not in logs
     for secret in ("rahasia", "kupng", "6281299998888", "Kakak", "Halo, Kak", str(user.user_id)):
         assert secret not in logs, secret
+
+
+async def test_a_full_run_with_follow_ups_floods_blocks_and_erasure_logs_nothing_personal(
+    jembatan: Jembatan, log_output: io.StringIO
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.e2e.test_desk import staff
+
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    her = jembatan.user("Sari")
+    await her.send("/start")
+    await her.press("Bahasa Indonesia")
+    await her.send("kupang")
+    await her.press("Kota Kupang (Nusa Tenggara Timur)")
+    await her.press("🎓 Pelatihan dan bantuan usaha")
+    await her.press(her.last_buttons[0])
+    await her.press("🙋 Saya mau ikut")
+    await her.press("Ya, 18 tahun ke atas")
+    await her.press("✅ Saya setuju")
+    await her.press("📞 Lewat telepon")
+    await her.send("0812-7777-6666")
+    await her.press("🌅 Pagi 08.00–12.00")
+    await her.send("Cempaka")
+    await her.press("Ya, hanya saya")
+    await her.press("✅ Kirim")
+    await her.press("✅ Ya, boleh")
+    await ana.press("✋ Ambil")
+    await ana.press("✉️ Tulis ke penerima")
+    await ana.send("Pesan pribadi untuk Cempaka")
+    jembatan.sim.flood(1.5, "sendMessage")
+    jembatan.clock.now = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)  # 08:30 WITA
+    await jembatan.run_due()
+    await her.press("⏳ Belum")
+    her.block()
+    jembatan.clock.now = datetime(2027, 1, 17, 0, 0, tzinfo=UTC)
+    await jembatan.run_due()
+    her.unblock()
+    await her.send("/privasi")
+    await her.press("🗑 Hapus semua data saya")
+    await her.press("🗑 Ya, hapus semuanya")
+    await jembatan.restart()
+
+    logs = log_output.getvalue()
+    assert "slow down" in logs and "refused a message (403)" in logs, "the run logged its events"
+    assert TOKEN.split(":")[1] not in logs
+    for secret in ("Cempaka", "7777", "6666", "Pesan pribadi", "Halo, Kak", str(her.user_id)):
+        assert secret not in logs, secret
