@@ -71,7 +71,8 @@ class OutboxWorker:
         self._sends: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()
         self._last: dict[int, float] = {}
-        self._next_slot = 0.0
+        self._last_send = 0.0
+        self._pacing = asyncio.Lock()
         self._paused_until = 0.0
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
@@ -177,19 +178,23 @@ class OutboxWorker:
             await asyncio.sleep(max(0.0, last + self._chat_interval(chat_id) - loop.time()))
 
     async def _pace(self) -> None:
-        """Waits for a 429 pause to end and for the next overall sending slot."""
+        """Waits for a 429 pause to end and for the next sending slot, one send at a time.
+
+        Slots are taken under a lock and measured from the previous send's real start, so a
+        send that woke late never lets the next one follow too closely.
+        """
         loop = asyncio.get_running_loop()
-        for _ in range(MAX_PAUSES):  # a 429 may arrive while this send waits for its slot
-            pause = self._paused_until - loop.time()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            now = loop.time()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self.interval
-            if slot > now:
-                await asyncio.sleep(slot - now)
-            if self._paused_until <= loop.time():
-                return
+        async with self._pacing:
+            for _ in range(MAX_PAUSES):  # a 429 may arrive while this send waits
+                pause = self._paused_until - loop.time()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                gap = self._last_send + self.interval - loop.time()
+                if gap > 0:
+                    await asyncio.sleep(gap)
+                if self._paused_until <= loop.time():
+                    break
+            self._last_send = loop.time()
 
     # ------------------------------------------------------------------ one message
 
