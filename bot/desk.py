@@ -51,22 +51,12 @@ class Desk:
 
     def translator(self, region_code: str | None = None) -> Translator:
         """Texts for staff, in Indonesian, with times in the referral's region zone."""
-        region = self.services.regions.region(region_code) if region_code else None
-        return self.services.catalogs.translator("id", region.timezone if region else None)
+        return notices.staff_translator(self.services, region_code)
 
     def card(self, referral: Referral, me: Caseworker | None) -> desk.CaseCard:
-        """The desk's view of a referral."""
-        return desk.CaseCard(
-            code=referral.code,
-            service=referral.service,
-            item=referral.item,
-            region_code=referral.region_code,
-            home_region=referral.home_region,
-            urgency=referral.urgency,
-            status=referral.status,
-            created_at=referral.created_at,
-            mine=me is not None and referral.claimed_by == me.id,
-        )
+        """The desk's view of a referral ("mine" when she claimed it)."""
+        mine = me is not None and referral.claimed_by == me.id
+        return dataclasses.replace(notices.card(referral), mine=mine)
 
     # ------------------------------------------------------------------ onboarding
 

@@ -10,40 +10,16 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.simulator import SimUser
+from tests.auxil.asking import KEDIRI, KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
 from tests.e2e.test_desk import NEUTRAL, staff
-
-KUPANG = ("kupang", "Kota Kupang (Nusa Tenggara Timur)")
-KEDIRI = ("kediri", "Kota Kediri (Jawa Timur)")
-TRAINING = "🎓 Pelatihan dan bantuan usaha"
-ANY_TIME = "💬 Lewat chat ini, kapan saja 08.00–20.00 (paling aman)"
 
 
 async def ask_training(
     jembatan: Jembatan, region: tuple[str, str], *, check_ins: bool = True, shared: bool = False
 ) -> tuple[SimUser, str]:
     """She sends a training request (chat, any time) and answers the check-in question."""
-    user = jembatan.user("Penerima")
-    await user.send("/start")
-    await user.press("Bahasa Indonesia")
-    await user.send(region[0])
-    await user.press(region[1])
-    await user.press(TRAINING)
-    await user.press(user.last_buttons[0])
-    await user.press("🙋 Saya mau ikut")
-    await user.press("Ya, 18 tahun ke atas")
-    await user.press("✅ Saya setuju")
-    await user.press(ANY_TIME)
-    await user.press("Lewati")
-    await user.press("Tidak, dipakai bersama" if shared else "Ya, hanya saya")
-    await user.press("✅ Kirim")
-    if shared:
-        await user.press("🔔 Nyalakan" if check_ins else "Biarkan mati")
-    else:
-        await user.press("✅ Ya, boleh" if check_ins else "Tidak, terima kasih")
-    assert jembatan.services is not None
-    rows = await jembatan.services.db.fetchall("SELECT code FROM referrals ORDER BY id DESC")
-    return user, str(rows[0][0])
+    return await ask(jembatan, Request(region=region, check_ins=check_ins, shared=shared))
 
 
 def sent_to(user: SimUser) -> list[str]:
@@ -161,23 +137,8 @@ async def test_arrival_check_after_the_travel_date_and_help_goes_to_staff(
     jembatan: Jembatan,
 ) -> None:
     ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
-    her = jembatan.user("Penerima")
-    await her.send("/start")
-    await her.press("Bahasa Indonesia")
-    await her.send("kupang")
-    await her.press(KUPANG[1])
-    await her.press("🏠 Pulang kampung")
-    await her.press("🏠 Pilih daerah asal")
-    await her.send("surabaya")
-    await her.press("Kota Surabaya (Jawa Timur)")
-    await her.press("🙋 Bantu saya pulang")
-    await her.press("Ya, 18 tahun ke atas")
-    await her.press("✅ Saya setuju")
-    await her.press(ANY_TIME)
-    await her.press("Lewati")
-    await her.press("Ya, hanya saya")
-    await her.press("✅ Kirim")
-    await her.press("✅ Ya, boleh")
+    surabaya = ("surabaya", "Kota Surabaya (Jawa Timur)")
+    her, _ = await ask(jembatan, Request(region=KUPANG, going_home_to=surabaya))
     await ana.press("✋ Ambil")
     await ana.press("🧳 Catat tanggal berangkat")
     await ana.send("30/11")
@@ -214,20 +175,7 @@ async def test_urgent_referral_reminds_after_30_minutes_and_escalates_after_an_h
 ) -> None:
     ana = await staff(jembatan, "Ana", ["35.71"], ["*"])
     sari = await staff(jembatan, "Sari", ["35.71"], ["*"], role="supervisor")
-    user = jembatan.user("Penerima")
-    await user.send("/start")
-    await user.press("Bahasa Indonesia")
-    await user.send("kediri")
-    await user.press(KEDIRI[1])
-    await user.press(TRAINING)
-    await user.press(user.last_buttons[0])
-    await user.press("🙋 Saya mau ikut")
-    await user.press("Ya, 18 tahun ke atas")
-    await user.press("✅ Saya setuju")
-    await user.press(ANY_TIME)
-    await user.press("Lewati")
-    await user.press("Ya, hanya saya")
-    await user.press("⚡ Kirim, ini mendesak")
+    await ask(jembatan, Request(urgent=True, check_ins=None))
     start = jembatan.clock.now
     await at(jembatan, start + timedelta(minutes=29))
     assert not any("masih menunggu" in t for t in sent_to(ana))
@@ -261,22 +209,7 @@ async def test_quiet_hours_hold_in_each_zone_at_the_same_instant(jembatan: Jemba
 
 
 async def test_her_safe_time_is_respected(jembatan: Jembatan) -> None:
-    user = jembatan.user("Penerima")
-    await user.send("/start")
-    await user.press("Bahasa Indonesia")
-    await user.send("kediri")
-    await user.press(KEDIRI[1])
-    await user.press(TRAINING)
-    await user.press(user.last_buttons[0])
-    await user.press("🙋 Saya mau ikut")
-    await user.press("Ya, 18 tahun ke atas")
-    await user.press("✅ Saya setuju")
-    await user.press("💬 Lewat chat ini, di jam yang saya pilih")
-    await user.press("🌇 Sore 16.00–20.00")
-    await user.press("Lewati")
-    await user.press("Ya, hanya saya")
-    await user.press("✅ Kirim")
-    await user.press("✅ Ya, boleh")
+    user, _ = await ask(jembatan, Request(window="🌇 Sore 16.00–20.00"))
     before = len(user.bot_messages)
     await at(jembatan, datetime(2026, 11, 26, 8, 0, tzinfo=UTC))  # 15:00 WIB: not her time
     assert len(user.bot_messages) == before

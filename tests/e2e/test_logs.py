@@ -49,26 +49,12 @@ async def test_a_full_run_with_follow_ups_floods_blocks_and_erasure_logs_nothing
 ) -> None:
     from datetime import UTC, datetime
 
+    from tests.auxil.asking import KUPANG, Request, ask
     from tests.e2e.test_desk import staff
 
     ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
-    her = jembatan.user("Sari")
-    await her.send("/start")
-    await her.press("Bahasa Indonesia")
-    await her.send("kupang")
-    await her.press("Kota Kupang (Nusa Tenggara Timur)")
-    await her.press("🎓 Pelatihan dan bantuan usaha")
-    await her.press(her.last_buttons[0])
-    await her.press("🙋 Saya mau ikut")
-    await her.press("Ya, 18 tahun ke atas")
-    await her.press("✅ Saya setuju")
-    await her.press("📞 Lewat telepon")
-    await her.send("0812-7777-6666")
-    await her.press("🌅 Pagi 08.00–12.00")
-    await her.send("Cempaka")
-    await her.press("Ya, hanya saya")
-    await her.press("✅ Kirim")
-    await her.press("✅ Ya, boleh")
+    request = Request(region=KUPANG, phone="0812-7777-6666", nickname="Cempaka")
+    her, _ = await ask(jembatan, request)
     await ana.press("✋ Ambil")
     await ana.press("✉️ Tulis ke penerima")
     await ana.send("Pesan pribadi untuk Cempaka")

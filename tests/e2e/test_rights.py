@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from storage.erasure import checkpoint
 from storage.reports import ReportRepo
+from tests.auxil.asking import KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
 from tests.e2e.test_desk import staff
-from tests.e2e.test_followups import KUPANG, ask_training, sent_to
+from tests.e2e.test_followups import ask_training, sent_to
 
 
 async def test_withdrawing_consent_stops_requests_and_check_ins_and_tells_the_caseworker(
@@ -41,26 +42,10 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
     jembatan: Jembatan,
 ) -> None:
     ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
-    her = jembatan.user("Penerima")
-    await her.send("/start")
-    await her.press("Bahasa Indonesia")
-    await her.send("kupang")
-    await her.press(KUPANG[1])
-    await her.press("🎓 Pelatihan dan bantuan usaha")
-    await her.press(her.last_buttons[0])
-    await her.press("🙋 Saya mau ikut")
-    await her.press("Ya, 18 tahun ke atas")
-    await her.press("✅ Saya setuju")
-    await her.press("📞 Lewat telepon")
-    await her.send("0812-9876-5432")
-    await her.press("🌅 Pagi 08.00–12.00")
-    await her.send("Kenanga Wangi")
-    await her.press("Ya, hanya saya")
-    await her.press("✅ Kirim")
-    await her.press("✅ Ya, boleh")
+    request = Request(region=KUPANG, phone="0812-9876-5432", nickname="Kenanga Wangi")
+    her, code = await ask(jembatan, request)
     assert jembatan.services is not None
     services = jembatan.services
-    code = (await services.db.fetchall("SELECT code FROM referrals"))[0][0]
     await ana.press("✋ Ambil")
     await ana.press("📝 Tambah catatan")
     await ana.send("Kenanga Wangi minta ditelepon pagi")
