@@ -13,16 +13,18 @@ from bot.followups import SWEEP_JOB, Sweeper
 from bot.i18n import SUPPORTED_LOCALES, Catalogs
 from bot.outbox import OutboxWorker
 from bot.processor import PerUserUpdateProcessor, UpdateDone
+from bot.receiving import Poller, Receiver, WebhookServer
 from bot.services import Services
 from flows.types import Text, t
 
 MAX_CONCURRENT_UPDATES = 512
-POLL_TIMEOUT = 10
 OUTBOX_CONNECTIONS = 64
 FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
 OUTBOX = "jembatan.outbox"
 SWEEPER = "jembatan.sweeper"
 SWEEP_SECONDS = "jembatan.sweep_seconds"
+RECEIVER = "jembatan.receiver"
+SOURCE = "jembatan.source"
 
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", t("Start again")),
@@ -64,7 +66,10 @@ def build_application(
         .base_url(base_url)
         .base_file_url(base_file_url)
         .rate_limiter(AIORateLimiter(overall_max_rate=overall_rate, max_retries=3))
-        .concurrent_updates(PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done))
+        .concurrent_updates(
+            PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
+        )
+        .updater(None)
         .connection_pool_size(128)
         .build()
     )
@@ -81,6 +86,7 @@ def build_application(
     app.bot_data[OUTBOX] = outbox
     app.bot_data[SWEEPER] = Sweeper(services, outbox.wake)
     app.bot_data[SWEEP_SECONDS] = sweep_seconds
+    app.bot_data[RECEIVER] = Receiver(app, services.inbox)
     return app
 
 
@@ -99,7 +105,10 @@ async def publish_commands(app: Application, catalogs: Catalogs) -> None:  # typ
 
 
 async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = None) -> None:  # type: ignore[type-arg]
-    """Initialises the bot, publishes its commands and starts receiving updates."""
+    """Initialises the bot, publishes its commands and starts receiving updates.
+
+    Updates stored but not handled before the last stop are handled first.
+    """
     await app.initialize()
     await publish_commands(app, catalogs)
     await app.start()
@@ -108,27 +117,25 @@ async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = 
     app.job_queue.run_repeating(
         _sweep, interval=app.bot_data[SWEEP_SECONDS], first=FIRST_SWEEP, name=SWEEP_JOB
     )
-    assert app.updater is not None
+    receiver: Receiver = app.bot_data[RECEIVER]
+    await receiver.replay()
+    source: Poller | WebhookServer
     if webhook is None:
-        await app.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+        source = Poller(receiver)
     else:
-        await app.updater.start_webhook(
-            listen=webhook.listen,
-            port=webhook.port,
-            url_path="telegram",
-            webhook_url=webhook.url,
-            secret_token=webhook.secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        source = WebhookServer(receiver, webhook.url, webhook.secret, webhook.listen, webhook.port)
+    app.bot_data[SOURCE] = source
+    await source.start()
 
 
 async def stop(app: Application) -> None:  # type: ignore[type-arg]
-    """Stops receiving updates, lets running handlers finish, and shuts down."""
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
+    """Stops receiving, lets every received update finish (and its messages go), shuts down."""
+    source: Poller | WebhookServer | None = app.bot_data.pop(SOURCE, None)
+    if source is not None:
+        await source.stop()
+    if app.running:
+        await app.stop()  # handles what is queued, waits for running handlers and jobs
     outbox: OutboxWorker | None = app.bot_data.get(OUTBOX)
     if outbox is not None:
         await outbox.stop()
-    if app.running:
-        await app.stop()
     await app.shutdown()

@@ -98,7 +98,7 @@ class Conversation:
         for _ in range(CODE_ATTEMPTS):
             outcome = engine.handle(session, inp, ctx)
             try:
-                queued = await commit(services, user.id, outcome)
+                queued = await commit(services, user.id, outcome, update.update_id)
                 break
             except DuplicateCode:
                 ctx = services.with_fresh_code(ctx)

@@ -24,7 +24,9 @@ from storage.referrals import NewReferral
 CONSENT_PURPOSE = "referral"
 
 
-async def commit(services: Services, user_id: int, outcome: Outcome) -> list[int]:
+async def commit(
+    services: Services, user_id: int, outcome: Outcome, update_id: int | None = None
+) -> list[int]:
     """Writes everything the step decided in one transaction (raises DuplicateCode to retry).
 
     Returns the outbox rows queued for other people (or proactive messages), to send next.
@@ -38,6 +40,8 @@ async def commit(services: Services, user_id: int, outcome: Outcome) -> list[int
             conn, user_id, session.locale, session.region_code, session.shared_phone
         )
         await services.users.reachable(conn, user_id)
+        if update_id is not None:  # handled exactly once: marked in the same transaction
+            await services.inbox.mark_done(conn, update_id)
         for effect in outcome.effects:
             if isinstance(effect, CreateReferral):
                 consent_id = await services.consents.record(

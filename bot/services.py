@@ -22,6 +22,7 @@ from storage.caseworkers import CaseworkerRepo
 from storage.consents import ConsentRepo
 from storage.db import Database
 from storage.followups import FollowUpRepo
+from storage.inbox import InboxRepo
 from storage.keycheck import verify_key
 from storage.keyring import open_cipher
 from storage.outbox import OutboxRepo
@@ -79,6 +80,7 @@ class Services:
     casework: CaseworkRepo
     outbox: OutboxRepo
     followups: FollowUpRepo
+    inbox: InboxRepo
     catalogs: Catalogs
     regions: RegionDirectory
     catalog: Catalog
@@ -137,6 +139,7 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         casework=CaseworkRepo(db, cipher),
         outbox=OutboxRepo(db, cipher),
         followups=FollowUpRepo(db),
+        inbox=InboxRepo(db, cipher),
         catalogs=catalogs,
         regions=regions,
         catalog=catalog,

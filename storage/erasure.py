@@ -27,6 +27,7 @@ HANDLED: dict[str, str] = {
     "outbox.payload": "blanked; messages to her chat deleted",
     "caseworkers.name": "not hers: staff",
     "meta.key_check": "not personal: the key-check canary",
+    "inbox.payload": "blanked once the update is handled (the erasing update in the same commit)",
 }
 
 

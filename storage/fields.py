@@ -36,4 +36,5 @@ ENCRYPTED_FIELDS: tuple[EncryptedField, ...] = (
     EncryptedField("relay_messages", "body", "id", "relay_messages.body"),
     EncryptedField("outbox", "payload", "id", "outbox.payload"),
     EncryptedField("caseworkers", "name", "id", "caseworkers.name"),
+    EncryptedField("inbox", "payload", "update_id", "inbox.payload"),
 )

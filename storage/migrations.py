@@ -234,6 +234,20 @@ MIGRATIONS: tuple[Migration, ...] = (
                 PRIMARY KEY (chat_id, message_id))""",
         ),
     ),
+    Migration(
+        7,
+        "the durable inbox: every update is stored before Telegram is told it arrived",
+        (
+            # payload: the update as JSON, encrypted; blanked once it has been handled.
+            """CREATE TABLE inbox (
+                update_id INTEGER PRIMARY KEY,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+                received_at TEXT NOT NULL,
+                done_at TEXT)""",
+            "CREATE INDEX inbox_state ON inbox(state, update_id)",
+        ),
+    ),
 )
 
 

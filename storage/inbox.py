@@ -1,0 +1,95 @@
+"""The durable inbox: updates are stored before they are acknowledged, and handled once.
+
+An update is written (encrypted) before Telegram learns that it arrived: before the next
+getUpdates call moves the offset on, or before a webhook call is answered 200. Its update_id is
+the primary key, so an update Telegram delivers again is recognised and not handled twice. Once
+handled its payload is blanked; the id stays a day for deduplication, then goes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import aiosqlite
+
+from storage.crypto import FieldCipher
+from storage.db import Database, to_text
+
+CONTEXT = "inbox.payload"
+KEEP_IDS = timedelta(days=1)
+
+
+class InboxRepo:
+    """Stores incoming updates, finds unhandled ones, marks them handled."""
+
+    def __init__(self, db: Database, cipher: FieldCipher) -> None:
+        self.db = db
+        self.cipher = cipher
+
+    async def accept(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> list[int]:
+        """Stores a batch in one transaction; returns the ids not seen before, in order."""
+        if not updates:
+            return []
+        fresh: list[int] = []
+        now = self.db.now()
+        async with self.db.transaction() as conn:
+            for update_id, payload in updates:
+                sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+                cursor = await conn.execute(
+                    "INSERT INTO inbox (update_id, payload, state, received_at) "
+                    "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, sealed, now),
+                )
+                if cursor.rowcount == 1:
+                    fresh.append(update_id)
+        return fresh
+
+    async def payload(self, update_id: int) -> dict[str, Any] | None:
+        """A pending update as JSON (None once handled)."""
+        row = await self.db.fetchone(
+            "SELECT payload FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
+        )
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(self.cipher.decrypt(row[0], context=CONTEXT))
+        return data
+
+    async def pending(self) -> list[int]:
+        """Ids of stored updates not yet handled (after a crash), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT update_id FROM inbox WHERE state = 'pending' ORDER BY update_id"
+        )
+        return [int(row[0]) for row in rows]
+
+    async def mark_done(self, conn: aiosqlite.Connection, update_id: int) -> None:
+        """Marks an update handled in the caller's transaction and blanks its payload."""
+        await conn.execute(
+            "UPDATE inbox SET state = 'done', payload = '', done_at = ? "
+            "WHERE update_id = ? AND state = 'pending'",
+            (self.db.now(), update_id),
+        )
+
+    async def done(self, update_id: int) -> None:
+        """Marks an update handled (its own small transaction; a no-op if already marked)."""
+        row = await self.db.fetchone("SELECT state FROM inbox WHERE update_id = ?", (update_id,))
+        if row is None or row[0] != "pending":
+            return
+        async with self.db.transaction() as conn:
+            await self.mark_done(conn, update_id)
+
+    async def forget_old(self) -> int:
+        """Drops handled ids older than a day (Telegram no longer re-delivers them)."""
+        cutoff = to_text(self.db.clock() - KEEP_IDS)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM inbox WHERE state = 'done' AND done_at < ?", (cutoff,)
+            )
+            return cursor.rowcount
+
+    async def counts(self) -> dict[str, int]:
+        """How many updates are in each state."""
+        rows = await self.db.fetchall("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")
+        return {row["state"]: row["n"] for row in rows}
