@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10
 POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
-MAX_BODY = 1_000_000  # bytes; a Telegram update is far smaller
+MAX_BODY = 1_000_000  # bytes; a Telegram update is far smaller (larger bodies get 413)
+HARD_LIMIT = 4 * MAX_BODY  # beyond this the connection is closed without reading on
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -108,8 +109,16 @@ class Poller:
             if not updates:
                 continue
             payloads = [u.to_dict() for u in updates]
-            # Shielded: once fetched, a batch is stored even if polling is being stopped.
-            await asyncio.shield(self.receiver.take(payloads))
+            try:
+                # Shielded: once fetched, a batch is stored even if polling is being stopped.
+                await asyncio.shield(self.receiver.take(payloads))
+            except Exception as exc:  # not stored: not acknowledged, fetched again
+                delay = POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]
+                failures += 1
+                log.error("updates not stored (%s); fetching them again", type(exc).__name__)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                continue
             offset = updates[-1].update_id + 1
 
 
@@ -164,7 +173,7 @@ class WebhookServer:
             (r"/telegram", _Hook, {"receiver": receiver, "secret": secret}),
             (r"/health", _Health, {"receiver": receiver}),
         ]
-        self._server = HTTPServer(WebApplication(routes), max_body_size=MAX_BODY + 1)
+        self._server = HTTPServer(WebApplication(routes), max_body_size=HARD_LIMIT)
 
     async def start(self) -> None:
         """Listens, then tells Telegram where to push."""
