@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.conversation import Conversation
@@ -13,6 +13,7 @@ from bot.followups import SWEEP_JOB, Sweeper
 from bot.i18n import SUPPORTED_LOCALES, Catalogs
 from bot.outbox import OutboxWorker
 from bot.processor import PerUserUpdateProcessor, UpdateDone
+from bot.ratelimit import MessageRateLimiter
 from bot.receiving import Poller, Receiver, WebhookServer
 from bot.services import Services
 from flows.types import Text, t
@@ -65,7 +66,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
-        .rate_limiter(AIORateLimiter(overall_max_rate=overall_rate, max_retries=3))
+        .rate_limiter(MessageRateLimiter(overall_max_rate=overall_rate, max_retries=3))
         .concurrent_updates(
             PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
         )

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 SWEEP_JOB = "followup-sweeper"
 PAUSED_RECHECK = timedelta(hours=1)
 DEFAULT_ZONE = "Asia/Jakarta"
+BATCH = 500
+MAX_BATCHES = 1000
 
 
 def zone_of(services: Services, region_code: str | None) -> str:
@@ -150,9 +152,14 @@ class Sweeper:
         """Handles every follow-up that is due now (one sweep at a time)."""
         report = SweepReport()
         async with self._running:
-            now = self.services.clock()
-            for item in await self.services.followups.due(now):
-                await self._one(item, now, report)
+            for _ in range(MAX_BATCHES):  # a full batch means more may be due: go on at once
+                now = self.services.clock()
+                batch = await self.services.followups.due(now, BATCH)
+                for item in batch:
+                    await self._one(item, now, report)
+                if len(batch) < BATCH:
+                    break
+                self.wake()
         if report.expired:
             log.warning("%d follow-up(s) expired before they could be sent", report.expired)
         if report.outbox_ids:
