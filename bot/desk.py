@@ -91,7 +91,8 @@ class Desk:
             return
         message = update.message
         text = message.text if message is not None else None
-        if text and text.split()[0].split("@")[0] in {"/antrian", "/queue"}:
+        command = text.split()[0].split("@")[0] if text and text.split() else ""
+        if command in {"/antrian", "/queue"}:
             await self.show_queue(bot, chat.id, None, me, 0)
             return
         if text and text.startswith("/start"):

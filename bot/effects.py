@@ -99,7 +99,10 @@ class ChatEffects:
         if self.query is None or self.answered:
             return
         self.answered = True
-        await self.query.answer(text=text)
+        try:
+            await self.query.answer(text=text)
+        except BadRequest as exc:  # too old (pressed while the bot was down): go on anyway
+            log.info("button not answered: %s", type(exc).__name__)
 
     def _sent(self, message: Message) -> Message:
         if self.history is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.i18n import Catalogs
@@ -13,6 +16,8 @@ PRIVATE_ONLY = t(
     "I only work in a private chat. Please open a chat with me directly. "
     "I have not kept anything from this group."
 )
+
+log = logging.getLogger(__name__)
 
 
 def is_private(update: Update) -> bool:
@@ -28,5 +33,10 @@ async def answer_group(
     chat = update.effective_chat
     if chat is None or update.effective_message is None or update.callback_query is not None:
         return
+    if update.message is None:  # an edit, a channel post or a guest message: nothing to say
+        return
     text = catalogs.translator("id").render(PRIVATE_ONLY)
-    await context.bot.send_message(chat.id, text)
+    try:
+        await context.bot.send_message(chat.id, text)
+    except TelegramError as exc:  # e.g. a chat the bot cannot write to
+        log.info("group reply not sent: %s", type(exc).__name__)

@@ -22,7 +22,7 @@ REPORT_ROLES = frozenset({"supervisor", "admin"})
 
 def is_report_command(text: str | None) -> bool:
     """Tells whether a message is the report command (with or without @botname)."""
-    return bool(text and text.split()[0].split("@")[0] in COMMANDS)
+    return bool(text and text.split() and text.split()[0].split("@")[0] in COMMANDS)
 
 
 async def show_report(services: Services, bot: Bot, chat_id: int, me: Caseworker) -> bool:

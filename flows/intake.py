@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from lokal import add_working_days, parse_phone
+from lokal import parse_phone
 
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
 from flows.node import (
@@ -26,6 +26,7 @@ from flows.node import (
     with_answers,
 )
 from flows.services import service_title
+from flows.timing import add_office_days
 from flows.types import (
     Bubble,
     Button,
@@ -469,7 +470,7 @@ def _due(session: Session, ctx: Context) -> datetime:
     region = ctx.regions.region(session.region_code) if session.region_code else None
     zone = ZoneInfo(region.timezone if region else "Asia/Jakarta")
     local_today = ctx.now.astimezone(zone).date()
-    day = add_working_days(local_today, CONTACT_DAYS)
+    day = add_office_days(local_today, CONTACT_DAYS)
     hour = WINDOW_ENDS.get(session.answer("window"), CONTACT_HOUR)
     return datetime.combine(day, time(hour), zone).astimezone(UTC)
 

@@ -26,6 +26,7 @@ WINDOW_HOURS: dict[str, tuple[int, int]] = {
 OFFICE_OPENS = 8
 OFFICE_CLOSES = 16
 SEARCH_DAYS = 30
+SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,21 @@ def allowed_now(moment: datetime, timezone: str, window: str | None) -> bool:
     return next_allowed(moment, timezone, window) == moment
 
 
-def _office_day(day: date) -> bool:
-    return bool(is_working_day(day))
+def office_day(day: date) -> bool:
+    """A working day: lokal-id's calendar, or Monday–Friday for years it has no data for."""
+    try:
+        return bool(is_working_day(day))
+    except ValueError:  # beyond lokal-id's holiday tables
+        return day.weekday() < SATURDAY
+
+
+def add_office_days(day: date, days: int) -> date:
+    """The date `days` working days after `day`."""
+    for _ in range(days):
+        day += timedelta(days=1)
+        while not office_day(day):
+            day += timedelta(days=1)
+    return day
 
 
 def next_office_moment(moment: datetime, timezone: str) -> datetime:
@@ -76,7 +90,7 @@ def next_office_moment(moment: datetime, timezone: str) -> datetime:
     local = moment.astimezone(zone)
     day = local.date()
     for _ in range(SEARCH_DAYS):
-        if _office_day(day):
+        if office_day(day):
             opens = datetime.combine(day, time(OFFICE_OPENS), zone)
             closes = datetime.combine(day, time(OFFICE_CLOSES), zone)
             if local < opens:
