@@ -165,7 +165,9 @@ class Desk:
         await self.show_case(effects.bot, effects.chat_id, None, me, referral.code)
 
     async def _refuse(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
-        await query.answer(self.translator().render(NOT_CURRENT))
+        await ChatEffects(bot, chat_id, self.translator(), query).answer(
+            self.translator().render(NOT_CURRENT)
+        )
         await self.show_queue(bot, chat_id, None, me, 0)
 
     async def on_button(self, bot: Bot, chat_id: int, query: CallbackQuery, me: Caseworker) -> None:
