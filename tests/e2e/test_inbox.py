@@ -5,11 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import sqlite3
-import sys
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -18,43 +15,10 @@ from bot import app as telegram_app
 from bot.services import open_services
 from bot.simulator import BotApiSimulator
 from flows.types import Session
-from tests.auxil.harness import TOKEN, Jembatan, free_port, settings_in
+from tests.auxil.harness import Jembatan, free_port, settings_in
+from tests.auxil.process import bind_caseworker, eventually, run_bot
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "inbox-test-Secret_1"
-
-
-async def eventually(check: object, within: float = 30.0) -> None:
-    """Waits until a condition holds (polling), or fails."""
-    assert callable(check)
-    for _ in range(int(within / 0.05)):
-        if check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the condition did not come true in time")
-
-
-async def run_bot(data_dir: Path, sim: BotApiSimulator, **extra: str) -> asyncio.subprocess.Process:
-    """Starts `python -m bot run` against the simulator, as a deployment would."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "JEMBATAN_DATA_DIR": str(data_dir),
-        "JEMBATAN_API_BASE_URL": sim.base_url,
-        "JEMBATAN_API_FILE_URL": sim.base_file_url,
-        "PYTHONPATH": str(ROOT),
-        **extra,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=data_dir,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
 
 
 def sends_to(sim: BotApiSimulator, chat_id: int) -> list[str]:
@@ -82,13 +46,7 @@ async def test_an_update_acknowledged_but_not_handled_is_handled_after_a_kill(
     sim.settle_timeout = 60
     settings = settings_in(tmp_path)
     rina = sim.user("Rina")
-    services = await open_services(settings)
-    _, token = await services.caseworkers.invite(
-        "Rina", "caseworker", ["35.71"], ["*"], timedelta(days=1)
-    )
-    async with services.db.transaction() as conn:
-        await services.caseworkers.redeem(conn, token, rina.user_id)
-    await services.close()
+    await bind_caseworker(settings, rina, "35.71")
     sim.inject("sendMessage", "latency", latency=60.0, times=None)  # her answer hangs
     first = await run_bot(tmp_path, sim)
     sending = asyncio.create_task(rina.send("/antrian"))

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.services import open_services
 from bot.simulator import BotApiSimulator
 from storage.outbox import OutMessage
-from tests.auxil.harness import TOKEN, Jembatan, settings_in
+from tests.auxil.harness import Jembatan, settings_in
+from tests.auxil.process import run_bot
 from tests.auxil.seed import due_check_ins
 from tests.e2e.test_followups import KEDIRI, KUPANG, ask_training
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def eventually(check: object, within: float = 20.0) -> None:
@@ -145,27 +142,6 @@ async def test_500_follow_ups_during_a_10_second_flood_are_all_delivered_once_wi
     )
 
 
-async def _run_bot(settings_dir: Path, sim: BotApiSimulator) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "JEMBATAN_DATA_DIR": str(settings_dir),
-        "JEMBATAN_API_BASE_URL": sim.base_url,
-        "JEMBATAN_API_FILE_URL": sim.base_file_url,
-        "PYTHONPATH": str(ROOT),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=settings_dir,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-
-
 async def test_killing_the_process_between_send_and_record_loses_nothing(
     sim: BotApiSimulator, tmp_path: Path
 ) -> None:
@@ -178,7 +154,7 @@ async def test_killing_the_process_between_send_and_record_loses_nothing(
     await services.close()
     sim.inject("sendMessage", "latency", latency=30.0, times=None)  # every send hangs
 
-    first = await _run_bot(tmp_path, sim)
+    first = await run_bot(tmp_path, sim)
     await eventually(lambda: any(c.method == "sendMessage" for c in sim.calls), within=30)
     first.send_signal(signal.SIGKILL)
     await first.wait()
@@ -188,7 +164,7 @@ async def test_killing_the_process_between_send_and_record_loses_nothing(
     assert in_flight >= 1
 
     sim.clear_faults()
-    second = await _run_bot(tmp_path, sim)
+    second = await run_bot(tmp_path, sim)
     try:
         await eventually(lambda: all(p.messages for p in people), within=30)
         await asyncio.sleep(1.5)  # nothing more arrives

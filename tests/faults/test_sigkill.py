@@ -14,14 +14,13 @@ import contextlib
 import os
 import random
 import signal
-from datetime import timedelta
 from pathlib import Path
 
 from bot.services import open_services
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.asking import ANY_TIME
 from tests.auxil.harness import settings_in
-from tests.e2e.test_inbox import run_bot
+from tests.auxil.process import bind_caseworker, run_bot
 from tests.faults.invariants import check_storage, confirmed_codes, notifications_per_code
 
 PROGRAMMES = "Pelatihan gratis dan bantuan usaha di"
@@ -70,13 +69,7 @@ async def test_fifty_sigkills_lose_nothing(sim: BotApiSimulator, tmp_path: Path)
     sim.settle_timeout = 3.0
     settings = settings_in(tmp_path)
     ana = sim.user("Ana")
-    services = await open_services(settings)
-    _, token = await services.caseworkers.invite(
-        "Ana", "caseworker", ["35.71"], ["*"], timedelta(days=1)
-    )
-    async with services.db.transaction() as conn:
-        await services.caseworkers.redeem(conn, token, ana.user_id)
-    await services.close()
+    await bind_caseworker(settings, ana, "35.71")
     people = [sim.user(f"P{n}") for n in range(3)]
     chance = random.Random(20261123)
     kills_in_flight = 0

@@ -1,0 +1,62 @@
+"""The bot as a real process (`python -m bot run`) against the simulator: kill and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from bot.config import Settings
+from bot.services import open_services
+from bot.simulator import BotApiSimulator, SimUser
+from tests.auxil.harness import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def run_bot(data_dir: Path, sim: BotApiSimulator, **extra: str) -> asyncio.subprocess.Process:
+    """Starts `python -m bot run` against the simulator, as a deployment would."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "JEMBATAN_DATA_DIR": str(data_dir),
+        "JEMBATAN_API_BASE_URL": sim.base_url,
+        "JEMBATAN_API_FILE_URL": sim.base_file_url,
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=data_dir,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def eventually(check: Callable[[], bool], within: float = 30.0) -> None:
+    """Waits until a condition holds (polling), or fails."""
+    for _ in range(int(within / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the condition did not come true in time")
+
+
+async def bind_caseworker(settings: Settings, person: SimUser, region: str) -> None:
+    """Makes a simulated person an active caseworker of a region, straight in storage."""
+    services = await open_services(settings)
+    try:
+        _, token = await services.caseworkers.invite(
+            person.first_name, "caseworker", [region], ["*"], timedelta(days=1)
+        )
+        async with services.db.transaction() as conn:
+            await services.caseworkers.redeem(conn, token, person.user_id)
+    finally:
+        await services.close()
