@@ -14,6 +14,7 @@ from flows import desk
 from flows.followups import FOLLOWUP_CONSENT_VERSION
 from flows.services import OPEN_STATUSES
 from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders
+from storage.caseworkers import Caseworker
 from storage.erasure import erase_user
 from storage.followups import HER_KINDS
 from storage.referrals import Referral
@@ -55,13 +56,14 @@ async def set_reminders(
     await services.audit.append(conn, f"user:{user_id}", f"followups.{effect.state}", None)
 
 
-async def _staff_for(services: Services, referral: Referral) -> list[int]:
-    """The claiming caseworker and the region's supervisors (ids of caseworkers)."""
+async def _staff_for(services: Services, referral: Referral) -> list[Caseworker]:
+    """The region's supervisors and the caseworker who claimed the referral."""
     people = await services.caseworkers.supervisors(referral.region_code)
-    ids = [p.id for p in people]
-    if referral.claimed_by is not None and referral.claimed_by not in ids:
-        ids.append(referral.claimed_by)
-    return ids
+    if referral.claimed_by is not None and referral.claimed_by not in {p.id for p in people}:
+        claimer = await services.caseworkers.get(referral.claimed_by)
+        if claimer is not None:
+            people.append(claimer)
+    return people
 
 
 async def followup_answered(
@@ -85,11 +87,7 @@ async def followup_answered(
         return []
     if effect.answer not in {"not_yet", "help"}:
         return []
-    people = [
-        person
-        for cid in await _staff_for(services, referral)
-        if (person := await services.caseworkers.get(cid)) is not None
-    ]
+    people = await _staff_for(services, referral)
     screen = Screen(
         "escalation",
         (desk.her_answer_escalation(referral.code, effect.answer),),

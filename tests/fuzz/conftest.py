@@ -1,3 +1,5 @@
+"""The e2e simulator fixture, with a bot whose overall rate limit is off (see fuzz_settings)."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -6,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.simulator import BotApiSimulator
-from tests.auxil.harness import TOKEN, Jembatan, spec_path
+from tests.auxil.harness import Jembatan
+from tests.e2e.conftest import sim
 from tests.fuzz.runner import fuzz_settings
 
-
-@pytest.fixture
-async def sim() -> AsyncIterator[BotApiSimulator]:
-    async with BotApiSimulator(token=TOKEN, spec_path=spec_path()) as simulator:
-        simulator.expect_processed_signal = True
-        yield simulator
-        assert simulator.spec_violations == [], "the bot made requests the Bot API spec rejects"
+__all__ = ["jembatan", "sim"]
 
 
 @pytest.fixture
