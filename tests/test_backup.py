@@ -10,9 +10,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from bot.backup import backup
-from bot.config import Settings, load_settings
-from bot.services import Services, open_services
+from bot.admin.backup import backup
+from bot.core.config import Settings, load_settings
+from bot.core.services import Services, open_services
 from storage.keyring import read_keyring
 from tests.auxil.harness import settings_in
 from tests.storage.test_erasure import Person, her_data, staff

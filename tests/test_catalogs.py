@@ -11,7 +11,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, SUPPORTED_LOCALES, Catalogs, placeholders
+from bot.core.i18n import LOCALES_DIR, SUPPORTED_LOCALES, Catalogs, placeholders
 from flows.types import t
 
 ROOT = Path(__file__).resolve().parents[1]

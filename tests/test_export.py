@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import export as export_module
-from bot.export import pseudonym, pseudonym_key
-from bot.services import open_services
+from bot.admin import export as export_module
+from bot.admin.export import pseudonym, pseudonym_key
+from bot.core.services import open_services
 from storage.crypto import load_key
 from storage.referrals import NewReferral
 from tests.auxil.harness import FakeClock, settings_in

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.retention import JOB_NAME, PURGE_EVERY, PurgeReport, RetentionPolicy, purge, schedule_purge
-from bot.services import Services, open_services
+from bot.core.config import load_settings
+from bot.core.retention import PurgeReport, RetentionPolicy, purge
+from bot.core.services import Services, open_services
 from bot.simulator import BotApiSimulator
+from bot.telegram.jobs import JOB_NAME, PURGE_EVERY, schedule_purge
 from tests.auxil.harness import TOKEN, FakeClock, Jembatan, settings_in, spec_path
 from tests.storage.test_erasure import Person, her_data, staff
 from tests.test_cli import run_cli

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.rotate import rotate_key
-from bot.services import open_services
+from bot.admin.rotate import rotate_key
+from bot.core.config import Settings
+from bot.core.services import open_services
 from bot.simulator import BotApiSimulator
 from storage.crypto import DecryptionFailed, FieldCipher, KeyProblem, key_id
 from storage.db import Database
@@ -273,7 +273,7 @@ async def test_a_bot_started_before_the_rotation_keeps_reading_and_writing(tmp_p
         bot = Jembatan(sim, settings_in(tmp_path / "data"))
         await bot.start()
         try:
-            assert bot.services is not None
+            assert bot.core.services is not None
             if not isinstance(bot.services.sessions.cipher, KeyringCipher):
                 pytest.skip(
                     "bot/services.open_services does not follow the key file yet; the hook is "

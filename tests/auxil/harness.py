@@ -10,12 +10,12 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot import app as telegram_app
-from bot.config import Settings, load_settings
-from bot.followups import Sweeper, SweepReport
-from bot.outbox import OutboxWorker
-from bot.services import Services, open_services
+from bot.core.config import Settings, load_settings
+from bot.core.followups import Sweeper, SweepReport
+from bot.core.services import Services, open_services
 from bot.simulator import BotApiSimulator, SimUser
+from bot.telegram import app as telegram_app
+from bot.telegram.outbox import OutboxWorker
 from storage.crypto import create_key_file
 
 TOKEN = "123456789:TEST-token-never-in-logs"

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot.config import Settings
-from bot.services import open_services
+from bot.core.config import Settings
+from bot.core.services import open_services
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.harness import TOKEN
 

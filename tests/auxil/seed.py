@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services import Services
+from bot.core.services import Services
 from flows.regions import REGION_CODE_SYSTEM
 from storage.referrals import NewReferral
 

@@ -31,10 +31,10 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from bot import app as telegram_app
-from bot.services import CODE_ALPHABET, open_services
+from bot.core.services import CODE_ALPHABET, open_services
 from bot.simulator import BotApiSimulator
 from bot.simulator.core import ApiCall
+from bot.telegram import app as telegram_app
 from flows.regions import REGION_CODE_SYSTEM
 from storage.db import to_text
 from storage.referrals import NewReferral

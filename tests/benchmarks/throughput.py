@@ -37,8 +37,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import Conversation
 from bot.simulator import BotApiSimulator, SimUser
+from bot.telegram.conversation import Conversation
 from tests.auxil.asking import ask
 from tests.auxil.harness import TOKEN, Jembatan, settings_in, spec_path
 from tests.benchmarks.measure import (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from bot import app as telegram_app
-from bot.services import open_services
+from bot.core.services import open_services
 from bot.simulator import BotApiSimulator
+from bot.telegram import app as telegram_app
 from flows.types import Session
 from tests.auxil.harness import Jembatan, free_port, settings_in
 from tests.auxil.process import bind_caseworker, eventually, run_bot

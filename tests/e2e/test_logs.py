@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import setup_logging
+from bot.core.logs import setup_logging
 from tests.auxil.harness import TOKEN, Jembatan
 
 

@@ -7,7 +7,7 @@ import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.services import open_services
+from bot.core.services import open_services
 from bot.simulator import BotApiSimulator
 from storage.outbox import OutMessage
 from tests.auxil.harness import Jembatan, settings_in

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from bot import app as telegram_app
 from bot.simulator import BotApiSimulator
+from bot.telegram import app as telegram_app
 from tests.auxil.harness import Jembatan, free_port, settings_in
 
 

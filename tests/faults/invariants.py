@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.services import Services
+from bot.core.services import Services
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.harness import Jembatan
 

@@ -16,7 +16,7 @@ import random
 import signal
 from pathlib import Path
 
-from bot.services import open_services
+from bot.core.services import open_services
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.asking import ANY_TIME
 from tests.auxil.harness import settings_in

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from lokal import parse_phone
 
-from bot.i18n import SUPPORTED_LOCALES
-from bot.services import Services
+from bot.core.i18n import SUPPORTED_LOCALES
+from bot.core.services import Services
 from flows import intake
 from flows.engine import NODES
 from flows.types import Session

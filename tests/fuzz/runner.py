@@ -18,14 +18,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from bot import app as telegram_app
-from bot.config import Settings, load_settings
-from bot.followups import Sweeper
-from bot.services import Services
+from bot.core.config import Settings, load_settings
+from bot.core.followups import Sweeper
+from bot.core.services import Services
 from bot.simulator import BotApiSimulator, SimUser
 from bot.simulator.incoming import command_entities
 from bot.simulator.keyboards import inline_buttons
 from bot.simulator.state import Chat, StoredMessage
+from bot.telegram import app as telegram_app
 from storage.crypto import create_key_file
 from tests.auxil.harness import TOKEN, Jembatan, spec_path
 from tests.auxil.updates import MEDIA_KINDS, UpdateFactory, entity_json

@@ -16,14 +16,14 @@ import aiosqlite
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
-from bot import followups as scheduling
-from bot import notices
-from bot.effects import ChatEffects
-from bot.i18n import Translator
-from bot.outbox import OutboxWorker
-from bot.render import bubble_text
-from bot.reports import is_report_command, show_report
-from bot.services import Services
+from bot.core import followups as scheduling
+from bot.core import notices
+from bot.core.i18n import Translator
+from bot.core.services import Services
+from bot.telegram.effects import ChatEffects
+from bot.telegram.outbox import OutboxWorker
+from bot.telegram.render import bubble_text
+from bot.telegram.reports import is_report_command, show_report
 from flows import desk, relay
 from flows.followups import neutral
 from flows.types import Bubble, Screen, bubble, t

@@ -10,9 +10,9 @@ import logging
 
 import aiosqlite
 
-from bot.i18n import Translator
-from bot.render import bubble_text, keyboard
-from bot.services import Services
+from bot.core.i18n import Translator
+from bot.core.services import Services
+from bot.telegram.render import bubble_text, keyboard
 from flows import desk
 from flows.types import Bubble, Screen
 from storage.caseworkers import Caseworker

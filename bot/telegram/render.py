@@ -10,7 +10,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 from flows.engine import button_data
 from flows.types import Bubble, Screen
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
-from bot.effects import ChatEffects
-from bot.services import Services
+from bot.core.services import Services
+from bot.telegram.effects import ChatEffects
 from flows.reports import REPORT_ZONE, MonthCounts, report_screen, this_and_last_month
 from storage.caseworkers import Caseworker
 from storage.reports import ReportRepo

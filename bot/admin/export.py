@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tqdm import tqdm
 
-from bot.config import Settings
-from bot.services import open_services
+from bot.core.config import Settings
+from bot.core.services import open_services
 from flows.reports import REPORT_ZONE
 from storage.crypto import load_key
 from storage.reports import ExportRow, ReportRepo

@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 
 from flows.types import Localized, Moment, Param, Part, Plain, Text
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "id"
 SUPPORTED_LOCALES = ("id", "en")

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import Catalogs
+from bot.core.i18n import Catalogs
 from flows.types import t
 
 PRIVATE_ONLY = t(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from bot.config import Settings
-from bot.services import open_services
+from bot.core.config import Settings
+from bot.core.services import open_services
 from storage.audit import AuditEntry
 
 HEADER = f"{'at (UTC)':20s}  {'actor':16s}  {'action':28s}  {'subject':20s}  detail"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.config import Settings
+from bot.core.config import Settings
 from storage.audit import AuditRepo
 from storage.db import Database
 

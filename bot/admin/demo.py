@@ -11,14 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot import app as telegram_app
-from bot.config import Settings
-from bot.services import Services, open_services
+from bot.core.config import Settings
+from bot.core.services import Services, open_services
 from bot.simulator import BotApiSimulator, ChatMessage, SimUser
+from bot.telegram import app as telegram_app
 from storage.crypto import create_key_file
 
 DEMO_TOKEN = "100000001:offline-demo-token"
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram" / "bot-api-spec.json"
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "bot-api-spec.json"
 HELP = """Offline demo: you are a person chatting with Jembatan on a simulated phone.
 Type a message and press Enter; type a number to press that button.
 Try /start. Other things to send: :sticker :photo :voice :location :contact. Quit with :q.

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.i18n import Translator
-from bot.mydata import MyData
-from bot.render import Markup, bubble_text, messages
+from bot.core.i18n import Translator
+from bot.core.mydata import MyData
+from bot.telegram.render import Markup, bubble_text, messages
 from flows.types import (
     STORAGE_EFFECTS,
     AnswerButton,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import Settings
-from bot.i18n import Catalogs
+from bot.core.config import Settings
+from bot.core.i18n import Catalogs
 from flows.catalog import Catalog
 from flows.catalog_load import DEFAULT_CATALOG, load_catalog
 from flows.node import Context

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import aiosqlite
 from tqdm import tqdm
 
-from bot.config import Settings
+from bot.core.config import Settings
 from storage.audit import AuditRepo
 from storage.crypto import KEY_BYTES, KEY_ENV, DecryptionFailed, FieldCipher, KeyProblem, key_id
 from storage.db import Database

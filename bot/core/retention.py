@@ -1,4 +1,4 @@
-"""Keeping personal data no longer than promised: the retention purge and its daily job.
+"""Keeping personal data no longer than promised: the retention purge (its job: bot/telegram/jobs).
 
 - A referral that ended (closed, cancelled or withdrawn) more than `referral_days` ago loses its
   personal fields (storage/erasure.py); sooner, after `shared_phone_days`, when her phone is
@@ -18,20 +18,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from telegram.ext import Application, ContextTypes
-
-from bot.config import Settings
-from bot.services import Services
+from bot.core.config import Settings
+from bot.core.services import Services
 from storage.db import to_text
 from storage.erasure import checkpoint, erase_referral_personal, erase_user
 
 log = logging.getLogger(__name__)
 
-JOB_NAME = "retention-purge"
-PURGE_EVERY = timedelta(hours=24)
-FIRST_PURGE_AFTER = timedelta(minutes=1)
 BATCH = 50
 OPEN_STATUSES = ("new", "claimed", "contacted", "in_progress")
 ENDED_STATUSES = ("closed", "cancelled", "withdrawn")
@@ -144,27 +138,3 @@ async def erase_on_request(services: Services, code: str) -> bool:
         )
     await checkpoint(services.db)
     return True
-
-
-def schedule_purge(
-    app: Application[Any, Any, Any, Any, Any, Any],
-    services: Services,
-    policy: RetentionPolicy | None = None,
-) -> None:
-    """Registers the daily purge job ("retention-purge"), first run a minute from now."""
-    queue = app.job_queue
-    if queue is None:
-        raise RuntimeError("python-telegram-bot was installed without its job queue.")
-    for job in queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-
-    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Runs one purge; a failure is logged and retried at the next run."""
-        try:
-            report = await purge(services, services.clock(), policy)
-        except Exception:
-            log.exception("Retention purge failed; it runs again in %s", PURGE_EVERY)
-            return
-        log.info("Retention purge done: %s", report.detail())
-
-    queue.run_repeating(run, interval=PURGE_EVERY, first=FIRST_PURGE_AFTER, name=JOB_NAME)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot import reach
-from bot.services import Services
+from bot.core import reach
+from bot.core.services import Services
 from flows.regions import REGION_CODE_SYSTEM
 from flows.services import OPEN_STATUSES
 from flows.types import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.config import Settings
-from bot.services import open_services
+from bot.core.config import Settings
+from bot.core.services import open_services
 from storage.caseworkers import ROLES
 
 INVITE_DAYS = 7

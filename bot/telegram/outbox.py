@@ -22,7 +22,7 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.services import Services
+from bot.core.services import Services
 from storage.chat_log import ChatLog
 from storage.followups import HER_KINDS
 from storage.outbox import Queued

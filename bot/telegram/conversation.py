@@ -9,15 +9,15 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.adapter import to_input
-from bot.desk import INVITE_PREFIX, Desk
-from bot.effects import ChatEffects
-from bot.group import answer_group, is_private
-from bot.i18n import Translator
-from bot.mydata import MyData
-from bot.outbox import OutboxWorker
-from bot.persist import commit
-from bot.services import Services
+from bot.core.commit import commit
+from bot.core.i18n import Translator
+from bot.core.mydata import MyData
+from bot.core.services import Services
+from bot.telegram.adapter import to_input
+from bot.telegram.desk import INVITE_PREFIX, Desk
+from bot.telegram.effects import ChatEffects
+from bot.telegram.group import answer_group, is_private
+from bot.telegram.outbox import OutboxWorker
 from flows import engine
 from flows.node import Context
 from flows.services import OPEN_STATUSES

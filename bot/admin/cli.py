@@ -9,17 +9,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import admin
-from bot import app as telegram_app
-from bot.admin import INVITE_DAYS
-from bot.audit_cli import audit_lines
-from bot.backup import BackupProblem, backup
-from bot.config import Settings, load_settings
-from bot.export import ExportProblem, export, parse_day
-from bot.logs import setup_logging
-from bot.retention import RetentionPolicy, erase_on_request, purge, schedule_purge
-from bot.rotate import RotationProblem, rotate_key, tqdm_progress
-from bot.services import open_services, utc_now
+from bot.admin import caseworkers as admin
+from bot.admin.audit import audit_lines
+from bot.admin.backup import BackupProblem, backup
+from bot.admin.caseworkers import INVITE_DAYS
+from bot.admin.export import ExportProblem, export, parse_day
+from bot.admin.rotate import RotationProblem, rotate_key, tqdm_progress
+from bot.core.config import Settings, load_settings
+from bot.core.logs import setup_logging
+from bot.core.retention import RetentionPolicy, erase_on_request, purge
+from bot.core.services import open_services, utc_now
+from bot.telegram import app as telegram_app
+from bot.telegram.jobs import schedule_purge
 from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
 from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
@@ -288,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "init":
             asyncio.run(init(settings))
         elif command == "demo" or (command == "run" and not settings.token):
-            from bot.demo import run_demo
+            from bot.admin.demo import run_demo
 
             if command == "run":
                 print("No TELEGRAM_BOT_TOKEN set: starting the offline demo.", file=sys.stderr)

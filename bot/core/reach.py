@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot import followups, notices
-from bot.services import Services
+from bot.core import followups, notices
+from bot.core.services import Services
 from flows import desk
 from flows.followups import FOLLOWUP_CONSENT_VERSION
 from flows.services import OPEN_STATUSES

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot import notices
-from bot.services import Services
+from bot.core import notices
+from bot.core.services import Services
 from flows import desk, followups
 from flows.services import OPEN_STATUSES
 from flows.timing import (

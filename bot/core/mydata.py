@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import Translator
-from bot.render import bubble_text
-from bot.services import Services
+from bot.core.i18n import Translator
+from bot.core.services import Services
+from bot.telegram.render import bubble_text
 from flows.intake import CONTACT_WORDS, WINDOWS
 from flows.node import Context
 from flows.services import service_title, status_words

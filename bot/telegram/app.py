@@ -8,14 +8,14 @@ from telegram import Bot, BotCommand, Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.conversation import Conversation
-from bot.followups import SWEEP_JOB, Sweeper
-from bot.i18n import SUPPORTED_LOCALES, Catalogs
-from bot.outbox import OutboxWorker
-from bot.processor import PerUserUpdateProcessor, UpdateDone
-from bot.ratelimit import MessageRateLimiter
-from bot.receiving import Poller, Receiver, WebhookServer
-from bot.services import Services
+from bot.core.followups import SWEEP_JOB, Sweeper
+from bot.core.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.core.services import Services
+from bot.telegram.conversation import Conversation
+from bot.telegram.outbox import OutboxWorker
+from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
+from bot.telegram.ratelimit import MessageRateLimiter
+from bot.telegram.receiving import Poller, Receiver, WebhookServer
 from flows.types import Text, t
 
 MAX_CONCURRENT_UPDATES = 512
