@@ -1,4 +1,4 @@
-"""The handler of every private update: load, run the flow, commit, then reply."""
+"""The handler of every private update: Update -> input -> the core's turn -> her chat."""
 
 from __future__ import annotations
 
@@ -9,42 +9,32 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.core.commit import commit
-from bot.core.i18n import Translator
 from bot.core.mydata import MyData
 from bot.core.services import Services
+from bot.core.turn import HerSide
 from bot.telegram.adapter import to_input
+from bot.telegram.channel import TelegramChannel
 from bot.telegram.desk import INVITE_PREFIX, Desk
 from bot.telegram.effects import ChatEffects
 from bot.telegram.group import answer_group, is_private
 from bot.telegram.outbox import OutboxWorker
-from flows import engine
-from flows.node import Context
-from flows.services import OPEN_STATUSES
 from flows.types import (
-    CancelReferral,
     CommandIn,
-    DeleteMyData,
-    FollowUpView,
-    Session,
-    WithdrawConsent,
     t,
 )
 from storage.chat_log import ChatLog
-from storage.referrals import DuplicateCode
-from storage.users import User
 
 log = logging.getLogger(__name__)
 
-CODE_ATTEMPTS = 5
 SOMETHING_WENT_WRONG = t("Sorry, Kak, something went wrong on our side. Please try again.")
 
 
 class Conversation:
-    """Connects Telegram updates to the pure flows and their stored sessions."""
+    """Connects Telegram updates to the core: her turns, and the desk for caseworkers."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.her = HerSide(services)
         self.desk = Desk(services)
         self.outbox: OutboxWorker | None = None
 
@@ -52,26 +42,6 @@ class Conversation:
         """Sends what each update queued through this worker, right after the commit."""
         self.outbox = outbox
         self.desk.outbox = outbox
-
-    async def context_for(self, user: User) -> Context:
-        """Her referrals, the follow-up questions she may answer and her follow-up choice."""
-        services = self.services
-        referrals = await services.referrals.for_user(user.id)
-        codes = {r.id: r.code for r in referrals}
-        views = [
-            FollowUpView(f.id, f.kind, codes[f.referral_id], f.state)
-            for f in await services.followups.for_user(user.id)
-            if f.state == "sent" and f.referral_id in codes
-        ]
-        return services.flow_context(referrals, views, user.followups)
-
-    def translator(self, session: Session) -> Translator:
-        """The translator for a session: its locale and its region's time zone."""
-        regions = self.services.regions
-        region = regions.region(session.region_code) if session.region_code else None
-        return self.services.catalogs.translator(
-            session.locale, region.timezone if region else None
-        )
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handles one update from start to finish."""
@@ -92,39 +62,18 @@ class Conversation:
             if await self.desk.redeem(context.bot, chat.id, person.id, payload):
                 return
             inp = CommandIn("start")
-        user = await services.users.get_or_create(person.id)
-        session = Session.from_dict(await services.sessions.load(user.id))
-        ctx = await self.context_for(user)
-        for _ in range(CODE_ATTEMPTS):
-            outcome = engine.handle(session, inp, ctx)
-            try:
-                queued = await commit(services, user.id, outcome, update.update_id)
-                break
-            except DuplicateCode:
-                ctx = services.with_fresh_code(ctx)
-        else:
-            raise RuntimeError("no free reference code after several attempts")
-        tr = self.translator(outcome.session)
-        erased = any(isinstance(e, DeleteMyData) for e in outcome.effects)
+        turn = await self.her.take(person.id, inp, update.update_id)
         await ChatEffects(
             context.bot,
             chat.id,
-            tr,
+            turn.translator,
             update.callback_query,
-            protect=outcome.session.shared_phone,
-            history=None if erased else ChatLog(services.db),  # erased: keep no trace of her
+            protect=turn.protect,
+            history=None if turn.erased else ChatLog(services.db),  # erased: keep no trace
             incoming=update.message.message_id if update.message else None,
-            mydata=MyData(services, user.id),
-        ).run(outcome.effects)
-        if self.outbox is not None:
-            await self.outbox.deliver(queued)
-        for effect in outcome.effects:
-            if isinstance(effect, CancelReferral):
-                await self.desk.cancelled_by_her(context.bot, effect.code)
-            elif isinstance(effect, WithdrawConsent | DeleteMyData):
-                for referral in ctx.referrals:
-                    if referral.status in OPEN_STATUSES:
-                        await self.desk.cancelled_by_her(context.bot, referral.code, withdrawn=True)
+            mydata=MyData(services, turn.user_id),
+        ).run(turn.effects)
+        await TelegramChannel(services, context.bot, self.outbox).after_commit(turn.after)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the failure without personal data and gives the person a calm reply."""

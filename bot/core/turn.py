@@ -1,0 +1,94 @@
+"""Her turn: load her session and context, run the pure flow, commit once, hand back the rest.
+
+Every input of hers (a message, a button, a command, an answer to a follow-up) passes here, whatever
+the channel. What the channel does with the result: carry out `Turn.effects` in her chat, then the
+`Turn.after` work (messages queued for other people, staff notifications to edit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.channel import AfterCommit
+from bot.core.commit import commit
+from bot.core.i18n import Translator
+from bot.core.services import Services
+from flows import engine
+from flows.node import Context
+from flows.types import DeleteMyData, Effect, FollowUpView, Input, Outcome, Session
+from storage.referrals import DuplicateCode
+from storage.users import User
+
+CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One handled input of hers, committed."""
+
+    user_id: int
+    outcome: Outcome
+    after: AfterCommit
+    translator: Translator
+
+    @property
+    def effects(self) -> tuple[Effect, ...]:
+        """What to show in her chat, in order."""
+        return self.outcome.effects
+
+    @property
+    def erased(self) -> bool:
+        """Whether she deleted everything in this turn (keep no trace of her chat then)."""
+        return any(isinstance(e, DeleteMyData) for e in self.outcome.effects)
+
+    @property
+    def protect(self) -> bool:
+        """Whether every message of hers is sent protected (a shared phone)."""
+        return self.outcome.session.shared_phone
+
+
+class HerSide:
+    """Runs her turns: load, pure flow, one commit."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def context_for(self, user: User) -> Context:
+        """Her referrals, the follow-up questions she may answer and her follow-up choice."""
+        services = self.services
+        referrals = await services.referrals.for_user(user.id)
+        codes = {r.id: r.code for r in referrals}
+        views = [
+            FollowUpView(f.id, f.kind, codes[f.referral_id], f.state)
+            for f in await services.followups.for_user(user.id)
+            if f.state == "sent" and f.referral_id in codes
+        ]
+        return services.flow_context(referrals, views, user.followups)
+
+    def translator(self, session: Session) -> Translator:
+        """The translator for a session: its locale and its region's time zone."""
+        regions = self.services.regions
+        region = regions.region(session.region_code) if session.region_code else None
+        return self.services.catalogs.translator(
+            session.locale, region.timezone if region else None
+        )
+
+    async def take(self, person_id: int, inp: Input, update_id: int | None = None) -> Turn:
+        """Handles one input of the person with this channel id and commits what it decided.
+
+        `update_id` (the channel's id of the input) is marked handled in the same commit.
+        """
+        services = self.services
+        user = await services.users.get_or_create(person_id)
+        session = Session.from_dict(await services.sessions.load(user.id))
+        ctx = await self.context_for(user)
+        for _ in range(CODE_ATTEMPTS):
+            outcome = engine.handle(session, inp, ctx)
+            try:
+                after = await commit(services, user.id, outcome, update_id)
+                break
+            except DuplicateCode:
+                ctx = services.with_fresh_code(ctx)
+        else:
+            raise RuntimeError("no free reference code after several attempts")
+        return Turn(user.id, outcome, after, self.translator(outcome.session))
