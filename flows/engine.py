@@ -346,9 +346,22 @@ def _consistent(session: Session) -> Session:
     return session
 
 
+#: Set by the host on a sent request until its confirmation reached her (see bot/core/turn.py).
+UNDELIVERED = "undelivered"
+
+
+def _confirm_again(session: Session, ctx: Context) -> Outcome:
+    """Shows the confirmation of her request again: the last one may never have reached her."""
+    params = tuple((k, v) for k, v in session.params if k != UNDELIVERED)
+    notice = bubble(t("Your request was sent. Here is its confirmation:"))
+    return _show(session, Step(replace(session, params=params), notices=(notice,)), ctx, edit=False)
+
+
 def handle(session: Session, inp: Input, ctx: Context) -> Outcome:
     """Handles one input: returns the next session and the effects to carry out."""
     session = _consistent(session)
+    if session.state == "referral_done" and session.param(UNDELIVERED):
+        return _confirm_again(session, ctx)
     if session.seq == 0 and not isinstance(inp, CommandIn):
         return _show(session, Step(goto(session, "welcome")), ctx, edit=False)
     match inp:

@@ -30,12 +30,13 @@ class ConfigProblem(Exception):
     """The configuration cannot work; the message says what to change."""
 
 
-async def _wait_for_signal() -> None:
+def _stop_on_signal() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, from now on (a signal during start-up stops cleanly)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
 
 
 async def run_bot(settings: Settings) -> None:
@@ -51,6 +52,7 @@ async def run_bot(settings: Settings) -> None:
             settings.webhook_listen,
             settings.webhook_port,
         )
+    stop = _stop_on_signal()
     services = await open_services(settings)
     try:
         app = telegram_app.build_application(
@@ -65,7 +67,7 @@ async def run_bot(settings: Settings) -> None:
         schedule_purge(app, services, RetentionPolicy.from_settings(settings))
         print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
         try:
-            await _wait_for_signal()
+            await stop.wait()
         finally:
             await telegram_app.stop(app)
     finally:

@@ -7,15 +7,24 @@ the channel. What the channel does with the result: carry out `Turn.effects` in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.channel import AfterCommit
 from bot.core.commit import commit
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from flows import engine
+from flows.engine import UNDELIVERED
 from flows.node import Context
-from flows.types import DeleteMyData, Effect, FollowUpView, Input, Outcome, Session
+from flows.types import (
+    CreateReferral,
+    DeleteMyData,
+    Effect,
+    FollowUpView,
+    Input,
+    Outcome,
+    Session,
+)
 from storage.referrals import DuplicateCode
 from storage.users import User
 
@@ -40,6 +49,11 @@ class Turn:
     def erased(self) -> bool:
         """Whether she deleted everything in this turn (keep no trace of her chat then)."""
         return any(isinstance(e, DeleteMyData) for e in self.outcome.effects)
+
+    @property
+    def created(self) -> bool:
+        """Whether this turn sent a request (its confirmation must reach her)."""
+        return any(isinstance(e, CreateReferral) for e in self.outcome.effects)
 
     @property
     def protect(self) -> bool:
@@ -83,7 +97,7 @@ class HerSide:
         session = Session.from_dict(await services.sessions.load(user.id))
         ctx = await self.context_for(user)
         for _ in range(CODE_ATTEMPTS):
-            outcome = engine.handle(session, inp, ctx)
+            outcome = _until_delivered(engine.handle(session, inp, ctx))
             try:
                 after = await commit(services, user.id, outcome, update_id)
                 break
@@ -92,3 +106,30 @@ class HerSide:
         else:
             raise RuntimeError("no free reference code after several attempts")
         return Turn(user.id, outcome, after, self.translator(outcome.session))
+
+    async def delivered(self, turn: Turn) -> None:
+        """Records that the confirmation of a sent request reached her chat.
+
+        Until then her session says "undelivered": after a crash between the commit and the
+        reply, her next message or tap shows the confirmation, with her code, again.
+        """
+        if not turn.created:
+            return
+        services = self.services
+        async with services.db.transaction() as conn:
+            stored = Session.from_dict(await services.sessions.load(turn.user_id))
+            if stored.seq != turn.outcome.session.seq or not stored.param(UNDELIVERED):
+                return  # a newer turn came first
+            params = tuple((k, v) for k, v in stored.params if k != UNDELIVERED)
+            await services.sessions.save(
+                conn, turn.user_id, replace(stored, params=params).to_dict()
+            )
+
+
+def _until_delivered(outcome: Outcome) -> Outcome:
+    """Marks the session of a turn that sent a request as not yet confirmed to her."""
+    if not any(isinstance(e, CreateReferral) for e in outcome.effects):
+        return outcome
+    session = outcome.session
+    params = tuple(sorted({**dict(session.params), UNDELIVERED: "1"}.items()))
+    return replace(outcome, session=replace(session, params=params))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, BotCommand, Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.core.followups import SWEEP_JOB, Sweeper
@@ -18,14 +21,11 @@ from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.receiving import Poller, Receiver, WebhookServer
 from flows.types import Text, t
 
+log = logging.getLogger(__name__)
+
 MAX_CONCURRENT_UPDATES = 512
 OUTBOX_CONNECTIONS = 64
 FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
-OUTBOX = "jembatan.outbox"
-SWEEPER = "jembatan.sweeper"
-SWEEP_SECONDS = "jembatan.sweep_seconds"
-RECEIVER = "jembatan.receiver"
-SOURCE = "jembatan.source"
 
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", t("Start again")),
@@ -34,6 +34,21 @@ COMMANDS: tuple[tuple[str, Text], ...] = (
     ("privasi", t("About privacy")),
     ("bahasa", t("Change language")),
 )
+
+
+class Runtime:
+    """What a running bot holds beside python-telegram-bot's own parts (its typed bot_data)."""
+
+    def __init__(self) -> None:
+        self.outbox: OutboxWorker | None = None
+        self.sweeper: Sweeper | None = None
+        self.sweep_seconds = 60.0
+        self.receiver: Receiver | None = None
+        self.source: Poller | WebhookServer | None = None
+
+
+Context = CallbackContext[Any, Any, Any, Runtime]
+App = Application[Any, Context, Any, Any, Runtime, Any]
 
 
 @dataclass(frozen=True)
@@ -55,17 +70,19 @@ def build_application(
     overall_rate: float = 30,
     on_update_done: UpdateDone | None = None,
     sweep_seconds: float = 60.0,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """Builds the Application: rate limiter, per-person ordering, one handler for everything.
 
-    It also holds the outbox worker and the follow-up sweeper (started by start()).
+    Its `bot_data` (a `Runtime`) holds the outbox worker and the follow-up sweeper, started by
+    start().
     """
     conversation = Conversation(services)
-    app = (
+    app: App = (
         Application.builder()
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
+        .context_types(ContextTypes(bot_data=Runtime))
         .rate_limiter(MessageRateLimiter(overall_max_rate=overall_rate, max_retries=3))
         .concurrent_updates(
             PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
@@ -84,59 +101,73 @@ def build_application(
     )
     outbox = OutboxWorker(services, sender, overall_rate)
     conversation.use_outbox(outbox)
-    app.bot_data[OUTBOX] = outbox
-    app.bot_data[SWEEPER] = Sweeper(services, outbox.wake)
-    app.bot_data[SWEEP_SECONDS] = sweep_seconds
-    app.bot_data[RECEIVER] = Receiver(app, services.inbox)
+    runtime = app.bot_data
+    runtime.outbox = outbox
+    runtime.sweeper = Sweeper(services, outbox.wake)
+    runtime.sweep_seconds = sweep_seconds
+    runtime.receiver = Receiver(app, services.inbox)
     return app
 
 
-async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _sweep(context: Context) -> None:
     """The job queue's only task for follow-ups: wake the sweeper, which reads due rows."""
-    sweeper: Sweeper = context.bot_data[SWEEPER]
-    await sweeper.sweep()
+    sweeper = context.bot_data.sweeper
+    if sweeper is not None:
+        await sweeper.sweep()
 
 
-async def publish_commands(app: Application, catalogs: Catalogs) -> None:  # type: ignore[type-arg]
-    """Sets the command menu, in Indonesian by default and in English for English apps."""
+async def publish_commands(app: App, catalogs: Catalogs) -> None:
+    """Sets the command menu, in Indonesian by default and in English for English apps.
+
+    The menu is a convenience: a server that refuses or lacks the call only gets a warning.
+    """
     for locale in SUPPORTED_LOCALES:
         tr = catalogs.translator(locale)
         commands = [BotCommand(name, tr.render(text)) for name, text in COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=None if locale == "id" else locale)
+        try:
+            await app.bot.set_my_commands(
+                commands, language_code=None if locale == "id" else locale
+            )
+        except TelegramError as exc:
+            log.warning("command menu not published (%s); going on", type(exc).__name__)
+            return
 
 
-async def start(app: Application, catalogs: Catalogs, webhook: Webhook | None = None) -> None:  # type: ignore[type-arg]
+async def start(app: App, catalogs: Catalogs, webhook: Webhook | None = None) -> None:
     """Initialises the bot, publishes its commands and starts receiving updates.
 
     Updates stored but not handled before the last stop are handled first.
     """
+    runtime = app.bot_data
+    assert runtime.outbox is not None and runtime.receiver is not None
     await app.initialize()
     await publish_commands(app, catalogs)
     await app.start()
-    await app.bot_data[OUTBOX].start()
+    await runtime.outbox.start()
     assert app.job_queue is not None
     app.job_queue.run_repeating(
-        _sweep, interval=app.bot_data[SWEEP_SECONDS], first=FIRST_SWEEP, name=SWEEP_JOB
+        _sweep, interval=runtime.sweep_seconds, first=FIRST_SWEEP, name=SWEEP_JOB
     )
-    receiver: Receiver = app.bot_data[RECEIVER]
-    await receiver.replay()
+    await runtime.receiver.replay()
     source: Poller | WebhookServer
     if webhook is None:
-        source = Poller(receiver)
+        source = Poller(runtime.receiver)
     else:
-        source = WebhookServer(receiver, webhook.url, webhook.secret, webhook.listen, webhook.port)
-    app.bot_data[SOURCE] = source
+        source = WebhookServer(
+            runtime.receiver, webhook.url, webhook.secret, webhook.listen, webhook.port
+        )
+    runtime.source = source
     await source.start()
 
 
-async def stop(app: Application) -> None:  # type: ignore[type-arg]
+async def stop(app: App) -> None:
     """Stops receiving, lets every received update finish (and its messages go), shuts down."""
-    source: Poller | WebhookServer | None = app.bot_data.pop(SOURCE, None)
+    runtime = app.bot_data
+    source, runtime.source = runtime.source, None
     if source is not None:
         await source.stop()
     if app.running:
         await app.stop()  # handles what is queued, waits for running handlers and jobs
-    outbox: OutboxWorker | None = app.bot_data.get(OUTBOX)
-    if outbox is not None:
-        await outbox.stop()
+    if runtime.outbox is not None:
+        await runtime.outbox.stop()
     await app.shutdown()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext
 
 from bot.core.mydata import MyData
 from bot.core.services import Services
@@ -25,6 +26,7 @@ from flows.types import (
 from storage.chat_log import ChatLog
 
 log = logging.getLogger(__name__)
+AnyContext = CallbackContext[Any, Any, Any, Any]  # whatever bot_data the Application has
 
 SOMETHING_WENT_WRONG = t("Sorry, Kak, something went wrong on our side. Please try again.")
 
@@ -43,7 +45,7 @@ class Conversation:
         self.outbox = outbox
         self.desk.outbox = outbox
 
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_update(self, update: Update, context: AnyContext) -> None:
         """Handles one update from start to finish."""
         if not is_private(update):
             await answer_group(update, context, self.services.catalogs)
@@ -73,9 +75,10 @@ class Conversation:
             incoming=update.message.message_id if update.message else None,
             mydata=MyData(services, turn.user_id),
         ).run(turn.effects)
+        await self.her.delivered(turn)
         await TelegramChannel(services, context.bot, self.outbox).after_commit(turn.after)
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_error(self, update: object, context: AnyContext) -> None:
         """Logs the failure without personal data and gives the person a calm reply."""
         log.error(
             "update %s failed: %s",

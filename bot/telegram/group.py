@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext
 
 from bot.core.i18n import Catalogs
 from flows.types import t
@@ -18,6 +19,7 @@ PRIVATE_ONLY = t(
 )
 
 log = logging.getLogger(__name__)
+AnyContext = CallbackContext[Any, Any, Any, Any]  # whatever bot_data the Application has
 
 
 def is_private(update: Update) -> bool:
@@ -26,9 +28,7 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def answer_group(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, catalogs: Catalogs
-) -> None:
+async def answer_group(update: Update, context: AnyContext, catalogs: Catalogs) -> None:
     """Replies to a message in a group without reading or storing it."""
     chat = update.effective_chat
     if chat is None or update.effective_message is None or update.callback_query is not None:

@@ -6,12 +6,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CallbackContext
 
 from bot.core.retention import RetentionPolicy, purge
 from bot.core.services import Services
 
 log = logging.getLogger(__name__)
+AnyContext = CallbackContext[Any, Any, Any, Any]  # whatever bot_data the Application has
 
 JOB_NAME = "retention-purge"
 PURGE_EVERY = timedelta(hours=24)
@@ -30,7 +31,7 @@ def schedule_purge(
     for job in queue.get_jobs_by_name(JOB_NAME):
         job.schedule_removal()
 
-    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def run(context: AnyContext) -> None:
         """Runs one purge; a failure is logged and retried at the next run."""
         try:
             report = await purge(services, services.clock(), policy)

@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from telegram.ext import Application
-
 from bot.core.config import Settings, load_settings
-from bot.core.followups import Sweeper, SweepReport
+from bot.core.followups import SweepReport
 from bot.core.services import Services, open_services
 from bot.simulator import BotApiSimulator, SimUser
 from bot.telegram import app as telegram_app
@@ -52,7 +50,7 @@ class Jembatan:
     sim: BotApiSimulator
     settings: Settings
     clock: FakeClock = field(default_factory=FakeClock)
-    app: Application | None = None  # type: ignore[type-arg]
+    app: telegram_app.App | None = None
     services: Services | None = None
     webhook: telegram_app.Webhook | None = None
     sweep_seconds: float = 3600.0  # tests call run_due(); test_followups shows the job itself
@@ -61,13 +59,15 @@ class Jembatan:
     def outbox(self) -> OutboxWorker:
         """The running bot's outbox worker."""
         assert self.app is not None
-        worker: OutboxWorker = self.app.bot_data[telegram_app.OUTBOX]
+        worker = self.app.bot_data.outbox
+        assert worker is not None
         return worker
 
     async def run_due(self, within: float = 30.0) -> SweepReport:
         """Runs the follow-up sweeper now, as its job would, and waits for the outbox to settle."""
         assert self.app is not None
-        sweeper: Sweeper = self.app.bot_data[telegram_app.SWEEPER]
+        sweeper = self.app.bot_data.sweeper
+        assert sweeper is not None
         report = await sweeper.sweep()
         await self.outbox_idle(within)
         return report

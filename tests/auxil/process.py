@@ -40,6 +40,17 @@ async def run_bot(data_dir: Path, sim: BotApiSimulator, **extra: str) -> asyncio
     )
 
 
+async def serving(sim: BotApiSimulator, since: int, within: float = 120.0) -> None:
+    """Waits until a bot started after call number `since` polls the simulator (it is up).
+
+    A process that gets SIGTERM before it is up (still importing, under load) cannot exit
+    cleanly; tests that stop a bot cleanly wait for this first.
+    """
+    await eventually(
+        lambda: any(c.method == "getUpdates" for c in sim.calls[since:]), within=within
+    )
+
+
 async def eventually(check: Callable[[], bool], within: float = 30.0) -> None:
     """Waits until a condition holds (polling), or fails."""
     for _ in range(int(within / 0.05)):

@@ -53,17 +53,18 @@ class Her:
     screen: Screen | None = None
     seq: int = 0
     turns: list[Turn] = field(default_factory=list)
-    update_id: int = 0
+    replies_arrive: bool = True  # False: as if the process died before her replies went out
 
     async def feed(self, inp: Input) -> Turn:
         """One input through the core, then the after-commit work to the channel."""
-        self.update_id += 1
         turn = await self.side.take(self.person_id, inp, None)
         for effect in turn.effects:
             if isinstance(effect, SendScreen | EditScreen):
                 self.screen = effect.screen
         self.seq = turn.outcome.session.seq
         self.turns.append(turn)
+        if self.replies_arrive:
+            await self.side.delivered(turn)
         await self.channel.after_commit(turn.after)
         return turn
 
@@ -215,3 +216,22 @@ async def test_withdrawing_consent_edits_the_notifications_of_every_open_request
     edits = [e for work in channel.done for e in work.notice_edits]
     assert [(e.code, e.change) for e in edits] == [(created.code, NoticeChange.WITHDRAWN)]
     assert (await services.consents.active(1, "referral")) is None
+
+
+async def test_a_confirmation_that_never_reached_her_is_shown_at_her_next_input(
+    services: Services,
+) -> None:
+    her = Her(HerSide(services), FakeChannel())
+    await to_summary(her)
+    her.replies_arrive = False
+    sent = await her.press("✅ Send")
+    [created] = [e for e in sent.effects if isinstance(e, CreateReferral)]
+    her.replies_arrive = True
+    again = await her.feed(TextIn("halo"))
+    screens = [e.screen for e in again.effects if isinstance(e, SendScreen)]
+    assert [s.name for s in screens] == ["referral_done"]
+    assert any(created.code in repr(b) for b in screens[0].bubbles), "her code is on it"
+    after = await her.feed(TextIn("halo"))
+    assert all(
+        e.screen.name != "referral_done" for e in after.effects if isinstance(e, SendScreen)
+    ), "only once"

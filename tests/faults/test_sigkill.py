@@ -20,7 +20,7 @@ from bot.core.services import open_services
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.asking import ANY_TIME
 from tests.auxil.harness import settings_in
-from tests.auxil.process import bind_caseworker, run_bot
+from tests.auxil.process import bind_caseworker, run_bot, serving
 from tests.faults.invariants import check_storage, confirmed_codes, notifications_per_code
 
 PROGRAMMES = "Pelatihan gratis dan bantuan usaha di"
@@ -91,8 +91,10 @@ async def test_fifty_sigkills_lose_nothing(sim: BotApiSimulator, tmp_path: Path)
         finally:
             await services.close()
 
+    since = len(sim.calls)
     bot = await run_bot(tmp_path, sim)  # a clean run delivers what was left
     try:
+        await serving(sim, since)
         await asyncio.sleep(4.0)
     finally:
         bot.send_signal(signal.SIGTERM)
@@ -124,8 +126,10 @@ async def test_sigterm_under_load_finishes_what_is_in_hand(
     settings = settings_in(tmp_path)
     people = [sim.user(f"P{n}") for n in range(10)]
     sim.latency = 0.05
+    since = len(sim.calls)
     bot = await run_bot(tmp_path, sim)
     walkers = [asyncio.create_task(walk(p, 60)) for p in people]
+    await serving(sim, since)
     await asyncio.sleep(6.0)
     bot.send_signal(signal.SIGTERM)
     assert await bot.wait() == 0, "a clean exit"

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.core.config import Settings, load_settings
-from bot.core.followups import Sweeper
 from bot.core.services import Services
 from bot.simulator import BotApiSimulator, SimUser
 from bot.simulator.incoming import command_entities
@@ -110,7 +109,7 @@ class Fuzzer:
     states: dict[str, int] = field(default_factory=dict)
 
     @property
-    def app(self) -> Application:  # type: ignore[type-arg]
+    def app(self) -> telegram_app.App:
         assert self.jembatan.app is not None
         return self.jembatan.app
 
@@ -251,7 +250,8 @@ class Fuzzer:
         """
         self.jembatan.clock.advance(seconds=LATER[act.n % len(LATER)].total_seconds())
         errors_before = len(self.collector.errors())
-        sweeper: Sweeper = self.app.bot_data[telegram_app.SWEEPER]
+        sweeper = self.app.bot_data.sweeper
+        assert sweeper is not None
         await sweeper.sweep()
         await self.outbox_settled()
         self.laters += 1
