@@ -5,7 +5,9 @@ common slang expanded), cut into at most ``MAX_TOKENS`` tokens, and each token a
 adjacent tokens is looked up in a keyword table: exactly for short words, with a simple suffix
 strip (-nya, -an, -in, ...) and with ``rapidfuzz.fuzz.ratio`` for longer ones. When several
 intents match, a danger word always wins, then the most specific service; training and business
-capital are decided by whichever keyword comes first. Pure: no I/O, no clock.
+capital are decided by whichever keyword comes first. The word lists are data,
+flows/data/keywords.toml (read once, by flows/wordlists.py); the matching is here. Pure: no
+other I/O, no clock.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from enum import StrEnum
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+
+from flows.wordlists import word_lists
 
 
 class Intent(StrEnum):
@@ -49,262 +53,22 @@ FUZZY_THRESHOLD = 85.0
 FUZZY_MIN_LEN = 4
 """Words shorter than this (kb, kis, hiv, sos, ...) only ever match exactly."""
 
-# Danger words. "pukul" alone is deliberately absent: it also means "o'clock" (pukul 3).
-# Verbs whose bare form is close to an everyday word (siksa/sisa, kurung/kurang,
-# tampar/tampak, tendang/tenang, hajar/hajat) are only listed with their di- prefix.
-DANGER_WORDS: tuple[str, ...] = (
-    "tolong",
-    "tolongin",
-    "bahaya",
-    "berbahaya",
-    "darurat",
-    "takut",
-    "ketakutan",
-    "dipukul",
-    "dipukuli",
-    "dipukulin",
-    "memukul",
-    "mukul",
-    "pukuli",
-    "pukulin",
-    "digebukin",
-    "dihajar",
-    "ditampar",
-    "ditendang",
-    "disiksa",
-    "dianiaya",
-    "aniaya",
-    "penganiayaan",
-    "diancam",
-    "ancam",
-    "ancaman",
-    "mengancam",
-    "dikejar",
-    "disekap",
-    "dikurung",
-    "diculik",
-    "terjebak",
-    "kabur",
-    "dipaksa",
-    "paksa",
-    "diperkosa",
-    "perkosa",
-    "pemerkosaan",
-    "pelecehan",
-    "dilecehkan",
-    "kekerasan",
-    "kdrt",
-    "bunuh",
-    "bunuh diri",
-    "perdagangan orang",
-    "trafficking",
-    "help",
-    "sos",
-    "emergency",
-    "danger",
-    "scared",
-    "afraid",
-)
-"""Words that route to EMERGENCY wherever they appear in a message (documented here)."""
+_LISTS = word_lists()
 
-_KEYWORDS: Mapping[Intent, tuple[str, ...]] = {
-    Intent.EMERGENCY: DANGER_WORDS,
-    Intent.HIV_IMS: (
-        "hiv",
-        "ims",
-        "aids",
-        "tes hiv",
-        "kelamin",
-        "penyakit kelamin",
-        "sifilis",
-        "raja singa",
-        "gonore",
-        "kencing nanah",
-        "herpes",
-        "klamidia",
-        "odha",
-        "arv",
-        "vct",
-        "pms",
-    ),
-    Intent.PREP: ("prep", "pep"),
-    Intent.PREGNANCY: (
-        "hamil",
-        "kehamilan",
-        "kb",
-        "kontrasepsi",
-        "kandungan",
-        "bidan",
-        "melahirkan",
-        "lahiran",
-        "persalinan",
-        "telat haid",
-        "telat datang",
-        "telat mens",
-        "spiral",
-        "iud",
-        "implan",
-        "usg",
-        "pregnant",
-        "pregnancy",
-        "contraception",
-    ),
-    Intent.MENTAL: (
-        "stres",
-        "stressed",
-        "depresi",
-        "depressed",
-        "depression",
-        "sedih",
-        "cemas",
-        "galau",
-        "gelisah",
-        "trauma",
-        "kesepian",
-        "nangis",
-        "menangis",
-        "putus asa",
-        "cerita",
-        "curhat",
-        "psikolog",
-        "psikiater",
-        "konseling",
-        "konselor",
-        "anxiety",
-    ),
-    Intent.BPJS: (
-        "bpjs",
-        "bpj",
-        "kis",
-        "pbi",
-        "jkn",
-        "kartu sehat",
-        "kartu indonesia",
-        "askes",
-        "jamkesmas",
-        "jamkesda",
-    ),
-    Intent.HEALTH: (
-        "sakit",
-        "kesakitan",
-        "periksa",
-        "pemeriksaan",
-        "dokter",
-        "berobat",
-        "pengobatan",
-        "obat",
-        "puskesmas",
-        "klinik",
-        "rs",
-        "demam",
-        "batuk",
-        "kesehatan",
-        "doctor",
-        "sick",
-        "clinic",
-        "hospital",
-    ),
-    Intent.GOING_HOME: (
-        "pulang",
-        "pemulangan",
-        "kampung",
-        "kampung halaman",
-        "mudik",
-        "tiket",
-        "ongkos",
-        "balik ke",
-        "balik kampung",
-        "ticket",
-        "go home",
-    ),
-    Intent.CAPITAL: (
-        "modal",
-        "usaha",
-        "wirausaha",
-        "berusaha",
-        "jualan",
-        "berjualan",
-        "dagang",
-        "berdagang",
-        "dagangan",
-        "warung",
-        "bisnis",
-        "umkm",
-        "uep",
-        "pinjaman",
-        "gerobak",
-        "business",
-        "capital",
-        "loan",
-    ),
-    Intent.TRAINING: (
-        "kerja",
-        "bekerja",
-        "pekerjaan",
-        "lowongan",
-        "loker",
-        "jahit",
-        "menjahit",
-        "jait",
-        "kue",
-        "salon",
-        "nyalon",
-        "rias",
-        "makeup",
-        "masak",
-        "memasak",
-        "kursus",
-        "pelatihan",
-        "latihan",
-        "keterampilan",
-        "ketrampilan",
-        "skill",
-        "job",
-        "jobs",
-        "work",
-        "training",
-        "course",
-    ),
-    Intent.MY_REFERRALS: (
-        "status",
-        "rujukan",
-        "rujukan saya",
-        "permintaan saya",
-        "permohonan saya",
-        "referral",
-    ),
-    Intent.PRIVACY: (
-        "privasi",
-        "privacy",
-        "hapus",
-        "hapus data",
-        "data saya",
-        "delete",
-    ),
-    Intent.MENU: (
-        "menu",
-        "mulai",
-        "start",
-        "halo",
-        "hallo",
-        "hello",
-        "hai",
-        "hi",
-        "hei",
-        "p",
-        "assalamualaikum",
-        "salam",
-        "pagi",
-        "siang",
-        "sore",
-        "malam",
-        "permisi",
-        "bantu",
-        "info",
-        "informasi",
-        "layanan",
-    ),
-}
+DANGER_WORDS: tuple[str, ...] = _LISTS.danger
+"""Words that route to EMERGENCY wherever they appear in a message (flows/data/keywords.toml)."""
+
+
+def _keyword_table(intents: Mapping[str, tuple[str, ...]]) -> Mapping[Intent, tuple[str, ...]]:
+    """Keys the data file's keyword lists by intent; every intent but EMERGENCY has one."""
+    unknown = set(intents) - {i.value for i in Intent}
+    missing = {i.value for i in Intent if i is not Intent.EMERGENCY} - set(intents)
+    if unknown or missing or Intent.EMERGENCY.value in intents:
+        raise ValueError(f"keyword intents: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    return {Intent.EMERGENCY: DANGER_WORDS, **{Intent(k): v for k, v in intents.items()}}
+
+
+_KEYWORDS: Mapping[Intent, tuple[str, ...]] = _keyword_table(_LISTS.intents)
 
 # When several intents match: first in this order wins. CAPITAL and TRAINING share one rank
 # and are decided by which keyword comes first ("modal jahit" vs "kursus jahit").
@@ -323,60 +87,7 @@ _PRIORITY: tuple[frozenset[Intent], ...] = (
     frozenset({Intent.MENU}),
 )
 
-# Chat slang and abbreviations; pronouns all become "saya" so "data gue" reads "data saya".
-_PRONOUN = "saya"
-_SLANG_WORDS: Mapping[str, str] = {
-    "tlg": "tolong",
-    "tlng": "tolong",
-    "tulung": "tolong",
-    "kmn": "kemana",
-    "gw": _PRONOUN,
-    "gue": _PRONOUN,
-    "gua": _PRONOUN,
-    "aku": _PRONOUN,
-    "ak": _PRONOUN,
-    "aq": _PRONOUN,
-    "sy": _PRONOUN,
-    "sya": _PRONOUN,
-    "ane": _PRONOUN,
-    "krj": "kerja",
-    "krja": "kerja",
-    "lowker": "loker",
-    "pkrjaan": "pekerjaan",
-    "hmil": "hamil",
-}
-
-# Everyday words that sit within typo distance of a keyword and must never be fuzzy-matched
-# to it (they can still match exactly if they are keywords themselves).
-_NO_FUZZ_WORDS: tuple[str, ...] = (
-    "pukul",  # o'clock (pukul 3); only dipukul, dipukuli, memukul, ... are danger words
-    "taut",  # takut
-    "perkasa",  # perkosa
-    "kerasan",  # kekerasan
-    "usah",  # usaha: "gak usah" means "no need"
-    "moda",  # modal
-    "jalan",  # jualan
-    "pelanggan",  # pemulangan
-    "plang",  # pulang
-    "kera",  # kerja
-    "kurus",  # kursus
-    "masa",  # masak
-    "mask",  # masak
-    "batu",  # batuk
-    "kandung",  # kandungan: "ibu kandung"
-    "bidang",  # bidan
-    "menang",  # menangis
-    "ceria",  # cerita
-    "konser",  # konselor
-    "haus",  # hapus
-    "mula",  # mulai
-    "sing",  # siang
-    "sang",  # siang
-    "sidang",  # siang
-    "silang",  # siang
-)
-
-_SUFFIXES: tuple[str, ...] = ("nya", "lah", "kah", "an", "in", "ku", "mu")
+_SUFFIXES: tuple[str, ...] = _LISTS.suffixes
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _LETTER_RUN = re.compile(r"([a-z])\1+")
 _REDUPLICATION = re.compile(r"(?<=[a-z])2$")
@@ -387,8 +98,9 @@ def _collapse(word: str) -> str:
     return _LETTER_RUN.sub(r"\1", word)
 
 
-_NO_FUZZ: frozenset[str] = frozenset(_collapse(word) for word in _NO_FUZZ_WORDS)
-_SLANG: dict[str, str] = {_collapse(k): _collapse(v) for k, v in _SLANG_WORDS.items()}
+# Everyday words within typo distance of a keyword, never fuzzy-matched to it; and chat slang.
+_NO_FUZZ: frozenset[str] = frozenset(_collapse(word) for word in _LISTS.no_fuzz)
+_SLANG: dict[str, str] = {_collapse(k): _collapse(v) for k, v in _LISTS.slang.items()}
 
 # After "balik ke" these words mean "back to the menu", not "going home".
 _NOT_HOME_AFTER_BALIK_KE: frozenset[str] = frozenset({"menu", "awal", "atas", "sini", "tadi"})

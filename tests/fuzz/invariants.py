@@ -13,7 +13,7 @@ from flows import intake
 from flows.engine import NODES
 from flows.types import Session
 
-#: Every answer a request draft may hold (flows/intake.py and the screens that begin one).
+#: Every answer a request draft may hold (flows/intake/ and the screens that begin one).
 DRAFT_KEYS = frozenset(
     {
         "service",

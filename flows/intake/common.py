@@ -1,0 +1,87 @@
+"""The request's start, its question order, cancelling, and what the steps share."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.node import Context, Step, emergency_button, goto, with_answers
+from flows.types import Button, Part, Plain, Session, bubble, t
+
+CANCEL = "cancel"
+ORIGIN_KEYS = ("key", "need", "kind")
+
+
+def begin(session: Session, ctx: Context, *, service: str, item: str, **answers: str) -> Step:
+    """Starts a referral from an information screen (nothing is kept until she sends it)."""
+    if ctx.catalog.office_for(session.region_code) is None:
+        return Step(
+            session,
+            notices=(
+                bubble(
+                    t(
+                        "Sorry, Kak, Jembatan cannot send requests to an office in your region "
+                        "yet. The emergency numbers always work."
+                    )
+                ),
+            ),
+        )
+    origin = {f"origin_{k}": v for k, v in session.params if k in ORIGIN_KEYS}
+    draft = {"service": service, "item": item, "origin": session.state, **origin, **answers}
+    return Step(next_step(with_answers(replace(session, draft=()), **draft)))
+
+
+def next_step(session: Session) -> Session:
+    """Moves to the first question not yet answered, or to the summary."""
+    answers = dict(session.draft)
+    if "adult" not in answers:
+        return goto(session, "intake_age")
+    if "consent_at" not in answers:
+        return goto(session, "intake_consent")
+    contact = answers.get("contact")
+    if contact is None:
+        return goto(session, "intake_contact")
+    if contact == "phone" and "phone" not in answers:
+        return goto(session, "intake_phone")
+    if contact in {"chat", "phone"} and "window" not in answers:
+        return goto(session, "intake_window")
+    if "nickname_asked" not in answers:
+        return goto(session, "intake_nickname")
+    if "phone_alone" not in answers:
+        return goto(session, "intake_shared")
+    return goto(session, "intake_summary")
+
+
+def _origin(session: Session) -> Session:
+    params = {k.removeprefix("origin_"): v for k, v in session.draft if k.startswith("origin_")}
+    back = goto(session, session.answer("origin", "menu"), **params)
+    return replace(back, draft=())
+
+
+def cancelled(session: Session) -> Step:
+    """Ends the request with nothing kept and returns to the menu."""
+    notice = bubble(t("Request cancelled. Nothing was kept."))
+    return Step(replace(goto(session, "menu"), draft=()), notices=(notice,))
+
+
+def _cancel_button() -> Button:
+    return Button(t("✖ Cancel"), CANCEL)
+
+
+def _cancel_row() -> tuple[Button, ...]:
+    return (_cancel_button(), emergency_button())
+
+
+def _office_name(session: Session, ctx: Context) -> Part:
+    office = ctx.catalog.office_for(session.region_code)
+    return office.name if office else Plain("-")
+
+
+def _answer(
+    session: Session, action: str, ctx: Context, choices: dict[str, dict[str, str]]
+) -> Step:
+    if action == CANCEL:
+        return cancelled(session)
+    chosen = choices.get(action)
+    if chosen is None:
+        return Step(session)
+    return Step(next_step(with_answers(session, **chosen)))
