@@ -1,6 +1,6 @@
 """Scheduled follow-ups: one row per (kind, referral), due time and validity in UTC.
 
-The job queue only wakes the sweeper (bot/followups.py); what is due lives here, so nothing
+The job queue only wakes the sweeper (bot/core/followups.py); what is due lives here, so nothing
 scheduled is lost when the process stops.
 """
 

@@ -1,7 +1,7 @@
 """The key file as a keyring: the current key on the first line, older keys still accepted below.
 
 A key file with one line (what `init` writes) is a keyring of one key. During a key rotation
-(bot/rotate.py) the file holds the new key first and the old one second, so every value opens
+(bot/admin/rotate.py) the file holds the new key first and the old one second, so every value opens
 whichever key wrote it; at the end it holds the new key alone.
 
 A running bot keeps working through a rotation: its cipher (`KeyringCipher`) checks the key

@@ -50,7 +50,7 @@ from tests.benchmarks.measure import (
 )
 
 OVERALL_RATE = 30.0
-MAX_CONCURRENT_UPDATES = 512  # as bot/app.py
+MAX_CONCURRENT_UPDATES = 512  # as bot/telegram/app.py
 POLL_TIMEOUT = 10
 RECEIVING = {"getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo"}
 SETTLE_TIMEOUT = 900.0  # a person may wait long behind the 30/s limiter; never fail for it
