@@ -19,10 +19,11 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.services import Services
+from bot.telegram.render import inline_keyboard
 from storage.chat_log import ChatLog
 from storage.followups import HER_KINDS
 from storage.outbox import Queued
@@ -213,12 +214,11 @@ class OutboxWorker:
             await services.outbox.skip(queued.id)
             return
         await self._pace()
-        markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None
         try:
             sent = await self.bot.send_message(
                 message.chat_id,
                 message.text,
-                reply_markup=markup,
+                reply_markup=inline_keyboard(message.buttons),
                 protect_content=True if message.protect else None,
             )
         except RetryAfter as exc:
