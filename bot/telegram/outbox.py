@@ -24,8 +24,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core.services import Services
 from bot.telegram.render import inline_keyboard
+from flows.followups.kinds import HER_KINDS, STAFF_KINDS
 from storage.chat_log import ChatLog
-from storage.followups import HER_KINDS
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ MAX_PAUSES = 10
 PACING_MARGIN = 1.04
 MAX_BACKOFF = 600.0
 FORBIDDEN_LIMIT = 3
-UNCLAIMED_KINDS = frozenset({"notification", "claim_reminder", "claim_escalation"})
+UNCLAIMED_KINDS = frozenset({"notification"}) | STAFF_KINDS
 
 
 def backoff(attempts: int) -> timedelta:
@@ -200,7 +200,7 @@ class OutboxWorker:
     # ------------------------------------------------------------------ one message
 
     async def _wanted(self, queued: Queued) -> bool:
-        """A notification or reminder of a referral someone already claimed is not sent."""
+        """A notification or staff reminder of a referral someone already claimed is not sent."""
         message = queued.message
         if message.kind in UNCLAIMED_KINDS and message.referral_id is not None:
             referral = await self.services.referrals.by_id(message.referral_id)
