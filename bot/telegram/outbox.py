@@ -71,6 +71,7 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()
+        self._claiming = 0  # rows claimed ('sending') whose send has not been tracked yet
         self._last: dict[int, float] = {}
         self._last_send = 0.0
         self._pacing = asyncio.Lock()
@@ -101,7 +102,7 @@ class OutboxWorker:
     @property
     def busy(self) -> bool:
         """Whether a message is being sent right now."""
-        return bool(self._busy or self._sends)
+        return bool(self._busy or self._sends or self._claiming)
 
     def wake(self) -> None:
         """Tells the loop that new rows may be due."""
@@ -110,10 +111,14 @@ class OutboxWorker:
     async def deliver(self, ids: Iterable[int]) -> None:
         """Sends these rows now, in order (used right after the commit that queued them)."""
         for row_id in ids:
-            queued = await self.services.outbox.claim(row_id)
-            if queued is not None:
-                await self._wait_for_chat(queued.message.chat_id)
-                await self._send_tracked(queued)
+            self._claiming += 1
+            try:
+                queued = await self.services.outbox.claim(row_id)
+                if queued is not None:
+                    await self._wait_for_chat(queued.message.chat_id)
+                    await self._send_tracked(queued)
+            finally:
+                self._claiming -= 1
 
     # ------------------------------------------------------------------ the loop
 
@@ -141,7 +146,11 @@ class OutboxWorker:
         started = 0
         for row_id in ids:
             await self._slots.acquire()
-            queued = await self.services.outbox.claim(row_id)
+            self._claiming += 1
+            try:
+                queued = await self.services.outbox.claim(row_id)
+            finally:
+                self._claiming -= 1
             if queued is None:
                 self._slots.release()
                 continue
