@@ -273,7 +273,7 @@ async def test_a_bot_started_before_the_rotation_keeps_reading_and_writing(tmp_p
         bot = Jembatan(sim, settings_in(tmp_path / "data"))
         await bot.start()
         try:
-            assert bot.core.services is not None
+            assert bot.services is not None
             if not isinstance(bot.services.sessions.cipher, KeyringCipher):
                 pytest.skip(
                     "bot/services.open_services does not follow the key file yet; the hook is "
