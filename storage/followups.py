@@ -1,7 +1,7 @@
 """Scheduled follow-ups: one row per (kind, referral), due time and validity in UTC.
 
 The job queue only wakes the sweeper (bot/core/followups.py); what is due lives here, so nothing
-scheduled is lost when the process stops.
+scheduled is lost when the process stops. The kinds themselves are a table in flows/followups.
 """
 
 from __future__ import annotations
@@ -12,11 +12,6 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database, from_text, to_text
-
-#: Follow-ups that ask her something or remind her; they need her consent.
-HER_KINDS = frozenset({"contact_check", "closure_checkin", "training_reminder", "arrival_check"})
-#: Follow-ups for staff: reminders and escalations of an unclaimed referral.
-STAFF_KINDS = frozenset({"claim_reminder", "claim_escalation"})
 
 
 @dataclass(frozen=True)

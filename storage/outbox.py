@@ -4,7 +4,9 @@ A row is written in the same transaction as the change that causes it. The sende
 (state 'sending', one more attempt) in its own transaction before the request, and records the
 result after it. A crash between the request and the record leaves the row in 'sending'; on the
 next start such rows are sent again, so a message can arrive twice in that case only.
-Payloads (text and buttons) are encrypted and blanked once the message is sent.
+Payloads are channel-neutral (text, buttons as rows of label and data, the protect flag), so any
+channel can send them; they are encrypted and blanked once the message is sent. Rows written
+before that stored Telegram keyboard JSON ("markup"); they are read back as the same buttons.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from storage.db import Database, from_text, to_text
 
 CONTEXT = "outbox.payload"
 
+#: Buttons as rows of (label, data).
+ButtonRows = tuple[tuple[tuple[str, str], ...], ...]
+
 
 @dataclass(frozen=True)
 class OutMessage:
@@ -29,7 +34,7 @@ class OutMessage:
     kind: str
     chat_id: int
     text: str
-    markup: dict[str, Any] | None = None
+    buttons: ButtonRows = ()
     protect: bool = False
     user_id: int | None = None
     caseworker_id: int | None = None
@@ -46,6 +51,19 @@ class Queued:
     message: OutMessage
 
 
+def _buttons(data: dict[str, Any]) -> ButtonRows:
+    """The stored buttons; a row of the old format holds a Telegram inline keyboard instead."""
+    if "buttons" in data:
+        return tuple(
+            tuple((str(label), str(value)) for label, value in row) for row in data["buttons"]
+        )
+    legacy = data.get("markup") or {}
+    return tuple(
+        tuple((str(b["text"]), str(b.get("callback_data", ""))) for b in row)
+        for row in legacy.get("inline_keyboard", ())
+    )
+
+
 class OutboxRepo:
     """Writes, claims and settles outbox rows."""
 
@@ -58,7 +76,11 @@ class OutboxRepo:
     ) -> int:
         """Queues a message in the caller's transaction (due now, or at `at`); returns its id."""
         payload = json.dumps(
-            {"text": message.text, "markup": message.markup, "protect": message.protect},
+            {
+                "text": message.text,
+                "buttons": [[list(button) for button in row] for row in message.buttons],
+                "protect": message.protect,
+            },
             ensure_ascii=False,
         )
         now = self.db.now()
@@ -114,8 +136,8 @@ class OutboxRepo:
             kind=row["kind"],
             chat_id=row["chat_id"],
             text=data["text"],
-            markup=data["markup"],
-            protect=bool(data["protect"]),
+            buttons=_buttons(data),
+            protect=bool(data.get("protect")),
             user_id=row["user_id"],
             caseworker_id=row["caseworker_id"],
             referral_id=row["referral_id"],

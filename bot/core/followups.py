@@ -1,5 +1,8 @@
 """Follow-ups: scheduled as rows when a referral changes, sent by a sweeper the job queue wakes.
 
+Both read the table of kinds (flows/followups/kinds.py): which event schedules a kind and when it
+falls due, whether it still matters, who gets it and what it says.
+
 The sweeper reads due rows from storage (never from memory), checks that the follow-up is still
 wanted (her consent, her choice, the referral's status), waits for an hour she may be written
 to (her safe time inside 08–21 in her zone; office hours on working days for staff), and queues
@@ -14,23 +17,17 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import aiosqlite
 
 from bot.core import notices
 from bot.core.services import Services
-from flows import desk, followups
-from flows.services import OPEN_STATUSES
-from flows.timing import (
-    add_office_minutes,
-    local_morning,
-    next_allowed,
-    next_office_moment,
-)
+from flows import followups
+from flows.followups import kinds
+from flows.timing import next_allowed, next_office_moment
 from flows.types import Part, Screen
-from storage.followups import STAFF_KINDS, FollowUp
+from storage.followups import FollowUp
 from storage.referrals import Referral
 
 log = logging.getLogger(__name__)
@@ -51,67 +48,68 @@ def zone_of(services: Services, region_code: str | None) -> str:
 # ----------------------------------------------------------------------------- scheduling
 
 
+def _occasion(
+    services: Services, referral: Referral, at: datetime, travel_day: date | None = None
+) -> kinds.Occasion:
+    programme = services.catalog.programme(referral.item)
+    return kinds.Occasion(
+        at=at,
+        policy=services.policy,
+        zone=zone_of(services, referral.region_code),
+        window=referral.time_window,
+        service=referral.service,
+        contact=referral.contact,
+        urgent=referral.urgency == "urgent",
+        programme_starts=programme.starts if programme is not None else None,
+        travel_day=travel_day,
+    )
+
+
+async def _schedule(
+    services: Services,
+    conn: aiosqlite.Connection,
+    referral: Referral,
+    event: kinds.Event,
+    occasion: kinds.Occasion,
+) -> None:
+    """Schedules every kind this event schedules (those that apply to this referral)."""
+    for kind in kinds.scheduled_by(event):
+        due = kind.due(occasion)
+        if due is None:
+            continue
+        user_id = referral.user_id if kind.audience is kinds.Audience.HER else None
+        await services.followups.schedule(
+            conn, kind.name, referral.id, user_id, due.at, due.valid_until
+        )
+
+
 async def schedule_claim_reminders(
     services: Services, conn: aiosqlite.Connection, referral: Referral, since: datetime
 ) -> None:
     """Reminds caseworkers, then a supervisor, if nobody claims the referral in office time."""
-    policy = services.policy
-    zone = zone_of(services, referral.region_code)
-    urgent = referral.urgency == "urgent"
-    remind_after = policy.urgent_reminder_minutes if urgent else policy.claim_reminder_minutes
-    escalate_after = policy.urgent_escalation_minutes if urgent else policy.claim_escalation_minutes
-    remind = add_office_minutes(since, remind_after, zone)
-    escalate = add_office_minutes(since, escalate_after, zone)
-    valid = escalate + timedelta(days=policy.staff_valid_days)
-    repo = services.followups
-    await repo.schedule(conn, "claim_reminder", referral.id, None, remind, valid)
-    await repo.schedule(conn, "claim_escalation", referral.id, None, escalate, valid)
+    occasion = _occasion(services, referral, since)
+    await _schedule(services, conn, referral, kinds.Event.ROUTED, occasion)
 
 
 async def on_created(services: Services, conn: aiosqlite.Connection, referral: Referral) -> None:
     """Schedules the follow-ups of a new referral (hers only matter if she agreed)."""
-    policy = services.policy
     await schedule_claim_reminders(services, conn, referral, referral.created_at)
-    repo = services.followups
-    if referral.contact != "visit":
-        due = referral.created_at + timedelta(days=policy.contact_check_days)
-        valid = due + timedelta(days=policy.contact_check_valid_days)
-        await repo.schedule(conn, "contact_check", referral.id, referral.user_id, due, valid)
-    programme = (
-        services.catalog.programme(referral.item)
-        if referral.service in {"training", "livelihood"}
-        else None
-    )
-    if programme is not None:
-        zone = zone_of(services, referral.region_code)
-        due = local_morning(programme.starts - timedelta(days=1), zone, referral.time_window)
-        valid = datetime.combine(programme.starts, time(0), ZoneInfo(zone))
-        if due > referral.created_at:
-            await repo.schedule(
-                conn, "training_reminder", referral.id, referral.user_id, due, valid
-            )
+    occasion = _occasion(services, referral, referral.created_at)
+    await _schedule(services, conn, referral, kinds.Event.CREATED, occasion)
 
 
 async def on_closed(services: Services, conn: aiosqlite.Connection, referral: Referral) -> None:
     """Schedules the check-in after closure."""
-    policy = services.policy
-    due = services.clock() + timedelta(days=policy.checkin_days)
-    valid = due + timedelta(days=policy.checkin_valid_days)
-    await services.followups.schedule(
-        conn, "closure_checkin", referral.id, referral.user_id, due, valid
-    )
+    occasion = _occasion(services, referral, services.clock())
+    await _schedule(services, conn, referral, kinds.Event.CLOSED, occasion)
 
 
 async def on_travel_date(
     services: Services, conn: aiosqlite.Connection, referral: Referral, day: date
 ) -> None:
     """Schedules "did you arrive safely?" for the morning after her travel date."""
-    zone = zone_of(services, referral.region_code)
-    due = local_morning(day + timedelta(days=1), zone, referral.time_window)
-    valid = due + timedelta(days=services.policy.arrival_valid_days)
-    await services.followups.schedule(
-        conn, "arrival_check", referral.id, referral.user_id, due, valid
-    )
+    occasion = _occasion(services, referral, services.clock(), travel_day=day)
+    await _schedule(services, conn, referral, kinds.Event.TRAVEL_DATE, occasion)
 
 
 # ----------------------------------------------------------------------------- sweeping
@@ -126,18 +124,6 @@ class SweepReport:
     expired: int = 0
     cancelled: int = 0
     outbox_ids: list[int] = field(default_factory=list)
-
-
-def _relevant(kind: str, referral: Referral) -> bool:
-    if kind == "contact_check":
-        return referral.status in {"new", "claimed"}
-    if kind == "closure_checkin":
-        return referral.status == "closed"
-    if kind == "training_reminder":
-        return referral.status in OPEN_STATUSES
-    if kind == "arrival_check":
-        return referral.status not in {"cancelled", "withdrawn"}
-    return referral.status == "new"  # staff kinds: only while nobody has claimed it
 
 
 class Sweeper:
@@ -173,18 +159,19 @@ class Sweeper:
             current = await services.followups.get(item.id)
             if current is None or current.state != "pending" or current.due_at != item.due_at:
                 return  # another process handled it meanwhile
-            if referral is None or not _relevant(item.kind, referral):
+            kind = kinds.kind_of(item.kind)
+            if referral is None or kind is None or not kind.relevant(referral.status):
                 await services.followups.set_state(conn, item.id, "cancelled")
                 report.cancelled += 1
                 return
             if now > item.valid_until:
                 await self._expire(conn, item, referral, report)
                 return
-            if item.kind in STAFF_KINDS:
+            if kind.audience is kinds.Audience.STAFF:
                 moment = next_office_moment(now, zone_of(services, referral.region_code))
                 if await self._wait(conn, item, referral, moment, now, report):
                     return
-                ids = await self._to_staff(conn, item, referral, now)
+                ids = await self._to_staff(conn, kind, referral)
             else:
                 user = await services.users.by_id(item.user_id) if item.user_id else None
                 if user is None or user.followups == "off" or user.unreachable:
@@ -242,33 +229,25 @@ class Sweeper:
         report.expired += 1
 
     def _her_message(self, item: FollowUp, referral: Referral) -> Screen:
-        programme: Part | None = None
-        starts: date | None = None
-        if item.kind == "training_reminder":
-            found = self.services.catalog.programme(referral.item)
-            if found is not None:
-                programme, starts = found.title, found.starts
+        found = self.services.catalog.programme(referral.item)
+        programme: Part | None = found.title if found is not None else None
+        starts: date | None = found.starts if found is not None else None
         return followups.message(item.id, item.kind, referral.code, programme, starts)
 
     async def _to_staff(
-        self, conn: aiosqlite.Connection, item: FollowUp, referral: Referral, now: datetime
+        self, conn: aiosqlite.Connection, kind: kinds.Kind, referral: Referral
     ) -> list[int]:
         services = self.services
-        ctx = services.flow_context()
-        card = notices.card(referral)
-        if item.kind == "claim_reminder":
-            people = await services.caseworkers.recipients(referral.region_code, referral.service)
-            text = desk.claim_reminder(card, ctx)
-            keys = desk.notification_keyboard(referral.code)
-        else:
+        assert kind.notice is not None, f"staff follow-up {kind.name} has no notice"
+        if kind.recipients is kinds.Recipients.SUPERVISORS:
             people = await services.caseworkers.supervisors(referral.region_code)
-            text = desk.claim_escalation(card, ctx)
-            keys = desk.open_keyboard(referral.code)
+        else:
+            people = await services.caseworkers.recipients(referral.region_code, referral.service)
         if not people:
             await services.audit.append(
-                conn, "system", "followup.unrouted", f"referral:{referral.code}", item.kind
+                conn, "system", "followup.unrouted", f"referral:{referral.code}", kind.name
             )
-        screen = Screen(item.kind, (text,), keys)
+        screen = kind.notice(notices.card(referral), services.flow_context())
         return await notices.to_staff(
-            services, conn, people, screen, kind=item.kind, referral=referral
+            services, conn, people, screen, kind=kind.name, referral=referral
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.i18n import Translator
 from bot.core.services import Services
-from bot.telegram.render import bubble_text
+from bot.core.text import bubble_text
 from flows.intake import CONTACT_WORDS, WINDOWS
 from flows.node import Context
 from flows.services import service_title, status_words

@@ -1,7 +1,9 @@
 """Proactive messages, written to the outbox inside the transaction of the change they report.
 
-Nothing here talks to Telegram: bot/outbox.py sends the rows. Messages to her start with a
-neutral greeting (flows.followups.neutral) and are protected on a shared phone.
+This is the one place that queues a proactive message. A row holds channel-neutral data only
+(the rendered text, buttons as rows of label and data, the protect flag); the channel's outbox
+sender renders it when it sends. Messages to her start with a neutral greeting
+(flows.followups.neutral) and are protected on a shared phone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import aiosqlite
 
 from bot.core.i18n import Translator
 from bot.core.services import Services
-from bot.telegram.render import bubble_text, keyboard
+from bot.core.text import bubble_text, button_rows
 from flows import desk
 from flows.types import Bubble, Screen
 from storage.caseworkers import Caseworker
@@ -39,7 +41,7 @@ async def _queue(
     services: Services, conn: aiosqlite.Connection, screen: Screen, tr: Translator, base: OutMessage
 ) -> list[int]:
     """Writes a screen as outbox rows (one per bubble, buttons on the last)."""
-    markup = keyboard(screen, None, tr)
+    buttons = button_rows(screen, tr)
     ids: list[int] = []
     last = len(screen.bubbles) - 1
     for i, part in enumerate(screen.bubbles):
@@ -47,7 +49,7 @@ async def _queue(
             kind=base.kind,
             chat_id=base.chat_id,
             text=bubble_text(part, tr),
-            markup=markup.to_dict() if markup is not None and i == last else None,
+            buttons=buttons if i == last else (),
             protect=base.protect,
             user_id=base.user_id,
             caseworker_id=base.caseworker_id,

@@ -11,12 +11,11 @@ import aiosqlite
 from bot.core import followups, notices
 from bot.core.services import Services
 from flows import desk
-from flows.followups import FOLLOWUP_CONSENT_VERSION
+from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
 from flows.services import OPEN_STATUSES
-from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders
+from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders, bubble
 from storage.caseworkers import Caseworker
 from storage.erasure import erase_user
-from storage.followups import HER_KINDS
 from storage.referrals import Referral
 
 FOLLOWUP_PURPOSE = "followups"
@@ -51,7 +50,7 @@ async def set_reminders(
     if effect.state == "off":
         if active is not None:
             await services.consents.withdraw(conn, active.id)
-        await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
+        await services.followups.cancel(conn, user_id=user_id, kinds=kinds.HER_KINDS)
     await services.users.set_followups(conn, user_id, effect.state)
     await services.audit.append(conn, f"user:{user_id}", f"followups.{effect.state}", None)
 
@@ -69,7 +68,7 @@ async def _staff_for(services: Services, referral: Referral) -> list[Caseworker]
 async def followup_answered(
     services: Services, conn: aiosqlite.Connection, user_id: int, effect: AnswerFollowUp
 ) -> list[int]:
-    """Records her answer; "yes" records the contact, "not yet" and "help" go to staff."""
+    """Records her answer and does what the kind's table says (a status, staff told)."""
     item = await services.followups.get(effect.followup_id)
     if item is None or item.user_id != user_id or item.state != "sent":
         return []
@@ -81,16 +80,18 @@ async def followup_answered(
     await services.audit.append(
         conn, actor, "followup.answer", f"referral:{referral.code}", f"{item.kind}:{effect.answer}"
     )
-    if item.kind == "contact_check" and effect.answer == "yes":
-        if referral.status in {"new", "claimed"}:
-            await services.referrals.set_status(conn, referral.id, "contacted", actor)
+    kind = kinds.kind_of(item.kind)
+    answer = kind.answer(effect.answer) if kind is not None else None
+    if answer is None:
         return []
-    if effect.answer not in {"not_yet", "help"}:
+    if answer.records is not None and referral.status in answer.records_from:
+        await services.referrals.set_status(conn, referral.id, answer.records, actor)
+    if answer.alert is None:
         return []
     people = await _staff_for(services, referral)
     screen = Screen(
         "escalation",
-        (desk.her_answer_escalation(referral.code, effect.answer),),
+        (bubble(answer.alert(referral.code)),),
         desk.open_keyboard(referral.code),
     )
     return await notices.to_staff(

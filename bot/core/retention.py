@@ -1,4 +1,4 @@
-"""Keeping personal data no longer than promised: the retention purge (its job: bot/telegram/jobs).
+"""Keeping personal data no longer than promised: the retention purge (run by a channel job).
 
 - A referral that ended (closed, cancelled or withdrawn) more than `referral_days` ago loses its
   personal fields (storage/erasure.py); sooner, after `shared_phone_days`, when her phone is

@@ -19,12 +19,13 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.services import Services
+from bot.telegram.render import inline_keyboard
+from flows.followups.kinds import HER_KINDS, STAFF_KINDS
 from storage.chat_log import ChatLog
-from storage.followups import HER_KINDS
 from storage.outbox import Queued
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ MAX_PAUSES = 10
 PACING_MARGIN = 1.04
 MAX_BACKOFF = 600.0
 FORBIDDEN_LIMIT = 3
-UNCLAIMED_KINDS = frozenset({"notification", "claim_reminder", "claim_escalation"})
+UNCLAIMED_KINDS = frozenset({"notification"}) | STAFF_KINDS
 
 
 def backoff(attempts: int) -> timedelta:
@@ -70,7 +71,7 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()
-        self._claiming = 0  # rows being claimed or waiting for their chat: not idle either
+        self._claiming = 0  # rows claimed ('sending') whose send has not been tracked yet
         self._last: dict[int, float] = {}
         self._last_send = 0.0
         self._pacing = asyncio.Lock()
@@ -100,7 +101,7 @@ class OutboxWorker:
 
     @property
     def busy(self) -> bool:
-        """Whether a message is being claimed, waits for its chat, or is being sent."""
+        """Whether a message is being sent right now."""
         return bool(self._busy or self._sends or self._claiming)
 
     def wake(self) -> None:
@@ -109,15 +110,15 @@ class OutboxWorker:
 
     async def deliver(self, ids: Iterable[int]) -> None:
         """Sends these rows now, in order (used right after the commit that queued them)."""
-        self._claiming += 1
-        try:
-            for row_id in ids:
+        for row_id in ids:
+            self._claiming += 1
+            try:
                 queued = await self.services.outbox.claim(row_id)
                 if queued is not None:
                     await self._wait_for_chat(queued.message.chat_id)
                     await self._send_tracked(queued)
-        finally:
-            self._claiming -= 1
+            finally:
+                self._claiming -= 1
 
     # ------------------------------------------------------------------ the loop
 
@@ -145,7 +146,7 @@ class OutboxWorker:
         started = 0
         for row_id in ids:
             await self._slots.acquire()
-            self._claiming += 1  # until the row is in `_busy`: claimed rows are not "due"
+            self._claiming += 1
             try:
                 queued = await self.services.outbox.claim(row_id)
             finally:
@@ -208,7 +209,7 @@ class OutboxWorker:
     # ------------------------------------------------------------------ one message
 
     async def _wanted(self, queued: Queued) -> bool:
-        """A notification or reminder of a referral someone already claimed is not sent."""
+        """A notification or staff reminder of a referral someone already claimed is not sent."""
         message = queued.message
         if message.kind in UNCLAIMED_KINDS and message.referral_id is not None:
             referral = await self.services.referrals.by_id(message.referral_id)
@@ -222,12 +223,11 @@ class OutboxWorker:
             await services.outbox.skip(queued.id)
             return
         await self._pace()
-        markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None
         try:
             sent = await self.bot.send_message(
                 message.chat_id,
                 message.text,
-                reply_markup=markup,
+                reply_markup=inline_keyboard(message.buttons),
                 protect_content=True if message.protect else None,
             )
         except RetryAfter as exc:

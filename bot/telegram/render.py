@@ -11,17 +11,22 @@ from telegram import (
 )
 
 from bot.core.i18n import Translator
+from bot.core.text import ButtonRows, bubble_text
 from flows.engine import button_data
-from flows.types import Bubble, Screen
+from flows.types import Screen
 
-MAX_MESSAGE_LENGTH = 4096
+__all__ = ["Markup", "bubble_text", "inline_keyboard", "keyboard", "messages", "reply_markup"]
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-def bubble_text(bubble: Bubble, tr: Translator) -> str:
-    """Renders one chat message, within Telegram's length limit."""
-    text = "\n".join(tr.render(part) for part in bubble.parts).strip()
-    return text[:MAX_MESSAGE_LENGTH] or "…"
+def inline_keyboard(rows: ButtonRows) -> InlineKeyboardMarkup | None:
+    """Renders stored (label, data) button rows as an inline keyboard (None without buttons)."""
+    if not any(rows):
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 def keyboard(screen: Screen, seq: int | None, tr: Translator) -> InlineKeyboardMarkup | None:

@@ -1,6 +1,7 @@
 """Follow-ups on her side: the messages she receives, her answers, pause, resume and stop.
 
-Follow-up messages arrive outside the conversation, so their buttons carry "f:<id>:<answer>"
+What each kind asks and what her answers do is in flows/followups/kinds.py. Follow-up messages
+arrive outside the conversation, so their buttons carry "f:<id>:<answer>"
 (or "f:pause" / "f:stop") and work whatever screen she is on. The first line of every message
 the bot sends on its own is a neutral greeting, so a lock-screen preview reveals nothing.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
 from flows.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
 from flows.types import (
     AnswerFollowUp,
@@ -30,13 +32,6 @@ FOLLOWUP_CONSENT_VERSION = "followup-consent-2026-11-v1"
 STOP_WORDS = frozenset({"berhenti", "stop"})
 NEUTRAL_FIRST_LINE = t("Hello, Kak 👋")
 
-ANSWERS: dict[str, tuple[tuple[str, Text], ...]] = {
-    "contact_check": (("yes", t("✅ Yes")), ("not_yet", t("⏳ Not yet"))),
-    "closure_checkin": (("good", t("😊 Good")), ("ok", t("😐 So-so")), ("bad", t("☹️ Not good"))),
-    "training_reminder": (("ok", t("👍 OK")),),
-    "arrival_check": (("arrived", t("✅ I arrived safely")), ("help", t("🆘 I need help"))),
-}
-
 
 def button(followup_id: int, answer: str) -> str:
     """Callback data of an answer button under a follow-up message."""
@@ -55,21 +50,10 @@ def question(
     kind: str, code: str, programme: Part | None = None, starts: date | None = None
 ) -> Text:
     """What a follow-up asks or says, without the greeting."""
-    ref = Plain(code)
-    if kind == "contact_check":
-        return t("About your request {code}: has someone from the office contacted you?", code=ref)
-    if kind == "closure_checkin":
-        return t("About your request {code}: how was the help you received?", code=ref)
-    if kind == "training_reminder" and programme is not None and starts is not None:
-        return t(
-            "A reminder: {programme} starts tomorrow, {day}. Mention your code {code} there.",
-            programme=programme,
-            day=starts,
-            code=ref,
-        )
-    if kind == "arrival_check":
-        return t("About your request {code}: did you arrive home safely?", code=ref)
-    return t("About your request {code}: how are you doing?", code=ref)
+    found = kind_of(kind)
+    if found is None or found.question is None:
+        return t("About your request {code}: how are you doing?", code=Plain(code))
+    return found.question(Subject(code, programme, starts))
 
 
 def message(
@@ -80,11 +64,13 @@ def message(
     starts: date | None = None,
 ) -> Screen:
     """The follow-up message: neutral greeting, one question, answer buttons, pause and stop."""
-    answers = tuple(Button(label, button(followup_id, key)) for key, label in ANSWERS[kind])
+    found = kind_of(kind)
+    answers = found.answers if found is not None else ()
+    buttons = tuple(Button(a.label, button(followup_id, a.key)) for a in answers)
     return Screen(
         f"followup_{kind}",
         (bubble(NEUTRAL_FIRST_LINE, question(kind, code, programme, starts)),),
-        (answers, control_row()),
+        (buttons, control_row()),
     )
 
 
@@ -93,23 +79,13 @@ def neutral(*parts: Part) -> Screen:
     return Screen("to_her", (bubble(NEUTRAL_FIRST_LINE, *parts),))
 
 
-def _answerable(ctx: Context, followup_id: str, answer: str) -> FollowUpView | None:
+def _answerable(ctx: Context, followup_id: str, key: str) -> tuple[FollowUpView, Answer] | None:
     found = next((f for f in ctx.followups if str(f.id) == followup_id), None)
     if found is None or found.state != "sent":
         return None
-    if answer not in {key for key, _ in ANSWERS.get(found.kind, ())}:
-        return None
-    return found
-
-
-REPLIES: dict[str, Text] = {
-    "yes": t("Thank you, Kak. Good to hear."),
-    "not_yet": t(
-        "Thank you for telling us. We have reminded the office; they should contact you soon."
-    ),
-    "ok": t("Thank you, Kak. All the best!"),
-    "arrived": t("We are glad you arrived safely. Take care, Kak."),
-}
+    kind = kind_of(found.kind)
+    answer = kind.answer(key) if kind is not None else None
+    return (found, answer) if answer is not None else None
 
 
 def on_button(session: Session, data: str, ctx: Context) -> Step | None:
@@ -123,26 +99,29 @@ def on_button(session: Session, data: str, ctx: Context) -> Step | None:
         return set_reminders(session, "off", ctx)
     if len(parts) != 3:
         return None
-    found = _answerable(ctx, parts[1], parts[2])
-    if found is None:
+    answerable = _answerable(ctx, parts[1], parts[2])
+    if answerable is None:
         notice = bubble(t("Thank you, this question has already been answered."))
         return Step(session, notices=(notice,))
-    answer = parts[2]
-    effect = AnswerFollowUp(found.id, answer)
-    if answer == "help":
+    found, answer = answerable
+    effect = AnswerFollowUp(found.id, answer.key)
+    if answer.then is Then.EMERGENCY:
         return Step(to_emergency(goto(session, "menu")), effects=(effect,))
-    if found.kind == "closure_checkin":
+    if answer.then is Then.MORE:
         return Step(goto(session, "followup_more"), effects=(effect,))
-    return Step(goto(session, "followup_done", answer=answer), effects=(effect,))
+    after = goto(session, "followup_done", kind=found.kind, answer=answer.key)
+    return Step(after, effects=(effect,))
 
 
 def view_done(session: Session, ctx: Context) -> Screen:
     """Thanks her for an answer."""
-    reply = REPLIES.get(session.param("answer"), REPLIES["ok"])
+    kind = kind_of(session.param("kind"))
+    answer = kind.answer(session.param("answer")) if kind is not None else None
     rows: list[tuple[Button, ...]] = []
-    if session.param("answer") == "not_yet":
+    if answer is not None and answer.offers_requests:
         rows.append((Button(t("📋 My requests"), "mine"),))
     rows.append((menu_button(),))
+    reply = answer.reply if answer is not None and answer.reply is not None else THANKS
     return Screen("followup_done", (bubble(reply),), tuple(rows))
 
 
