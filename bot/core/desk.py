@@ -121,10 +121,12 @@ async def load(
     return ctx, referral
 
 
-async def desk_turn(
-    services: Services, telegram_id: int, inp: Input, update_id: int | None = None
-) -> DeskTurn | None:
-    """Handles one input of a staff account (or an invite); None when it is not the desk's."""
+async def desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTurn | None:
+    """Handles one input of a staff account (or an invite); None when it is not the desk's.
+
+    The inbox row is marked done by the processor once the replies are out (not here), so an
+    update whose replies a crash cut off is handled again after a restart.
+    """
     try:
         async with services.db.transaction() as conn:
             me = await services.caseworkers.by_telegram(telegram_id)
@@ -141,8 +143,6 @@ async def desk_turn(
                     replies.append(effect)
                 else:
                     await HANDLERS[type(effect)](tx, effect)
-            if update_id is not None:  # handled exactly once: marked in the same transaction
-                await services.inbox.mark_done(conn, update_id)
     except TurnVoid:
         return None
     region = referral.region_code if referral is not None else None

@@ -41,10 +41,9 @@ class Desk:
         telegram_id: int,
         inp: Input,
         query: CallbackQuery | None = None,
-        update_id: int | None = None,
     ) -> bool:
         """Runs one desk turn and its replies; False when the input was not the desk's."""
-        turn = await desk_turn(self.services, telegram_id, inp, update_id)
+        turn = await desk_turn(self.services, telegram_id, inp)
         if turn is None:
             return False
         tr = staff_translator(self.services, turn.region_code)
@@ -58,7 +57,7 @@ class Desk:
         if inp is None or chat is None or me.telegram_id is None:
             return
         query = update.callback_query
-        await self.turn(bot, chat.id, me.telegram_id, inp, query, update.update_id)
+        await self.turn(bot, chat.id, me.telegram_id, inp, query)
 
     async def redeem(self, bot: Bot, chat_id: int, telegram_id: int, payload: str) -> bool:
         """Binds this account with an invite from `/start inv_...`; False if it is not valid."""
