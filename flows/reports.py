@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.desk import OUTCOMES, SERVICE_KINDS, STAFF_STATUS
+from flows.desk.model import OUTCOMES, SERVICE_KINDS, STAFF_STATUS
 from flows.types import Bubble, Part, Plain, Screen, Text, bubble, t
 
 REPORT_ZONE = "Asia/Jakarta"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows import status
 from flows.node import Context
 from flows.types import Part, Plain, Text, t
 
@@ -15,7 +16,7 @@ HEALTH_NEEDS: tuple[tuple[str, Text], ...] = (
 )
 
 STATUS_WORDS: dict[str, Text] = {
-    "new": t("Sent, waiting for a caseworker"),
+    status.ReferralStatus.NEW: t("Sent, waiting for a caseworker"),
     "claimed": t("A caseworker has taken it"),
     "contacted": t("The caseworker has contacted you"),
     "in_progress": t("Being worked on"),
@@ -23,7 +24,7 @@ STATUS_WORDS: dict[str, Text] = {
     "cancelled": t("Cancelled by you"),
     "withdrawn": t("Withdrawn"),
 }
-OPEN_STATUSES = frozenset({"new", "claimed", "contacted", "in_progress"})
+OPEN_STATUSES = status.OPEN_STATUSES
 
 
 def need_label(need: str) -> Part:

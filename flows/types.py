@@ -144,10 +144,10 @@ Input: TypeAlias = TextIn | CommandIn | ButtonIn | ContactIn | MediaIn
 
 @dataclass(frozen=True, slots=True)
 class SendScreen:
-    """Sends a screen as new messages; seq goes into every button's callback data."""
+    """Sends a screen as new messages; seq goes into every button's callback data (if any)."""
 
     screen: Screen
-    seq: int
+    seq: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ class EditScreen:
     """Replaces the message whose button was pressed with the screen's first bubble."""
 
     screen: Screen
-    seq: int
+    seq: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from flows.status import OPEN_STATUSES, CaseOutcome, ReferralStatus
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text
 
@@ -116,7 +117,7 @@ class ReferralRepo:
                 "INSERT INTO referrals (code, user_id, service, item, region_code, region_system, "
                 "office_key, home_region, urgency, contact, time_window, phone_alone, personal, "
                 "consent_id, status, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.code,
                     new.user_id,
@@ -132,6 +133,7 @@ class ReferralRepo:
                     None if alone is None else int(alone == "yes"),
                     sealed,
                     new.consent_id,
+                    ReferralStatus.NEW,
                     now,
                     now,
                 ),
@@ -142,7 +144,7 @@ class ReferralRepo:
             raise
         referral_id = cursor.lastrowid
         assert referral_id is not None
-        await self.add_event(conn, referral_id, "new", actor)
+        await self.add_event(conn, referral_id, ReferralStatus.NEW, actor)
         return referral_id
 
     async def add_event(
@@ -167,28 +169,30 @@ class ReferralRepo:
     async def claim(self, conn: aiosqlite.Connection, code: str, caseworker_id: int) -> bool:
         """Claims a new referral; exactly one of several simultaneous claims succeeds."""
         cursor = await conn.execute(
-            "UPDATE referrals SET status = 'claimed', claimed_by = ?, updated_at = ? "
-            "WHERE code = ? AND status = 'new'",
-            (caseworker_id, self.db.now(), code),
+            "UPDATE referrals SET status = ?, claimed_by = ?, updated_at = ? "
+            "WHERE code = ? AND status = ?",
+            (ReferralStatus.CLAIMED, caseworker_id, self.db.now(), code, ReferralStatus.NEW),
         )
         if cursor.rowcount != 1:
             return False
         referral = await self.by_code(code)
         assert referral is not None
-        await self.add_event(conn, referral.id, "claimed", f"caseworker:{caseworker_id}")
+        await self.add_event(
+            conn, referral.id, ReferralStatus.CLAIMED, f"caseworker:{caseworker_id}"
+        )
         return True
 
     async def close(
-        self, conn: aiosqlite.Connection, referral_id: int, outcome: str, actor: str
+        self, conn: aiosqlite.Connection, referral_id: int, outcome: CaseOutcome, actor: str
     ) -> None:
         """Closes a referral with its outcome."""
         await conn.execute("UPDATE referrals SET outcome = ? WHERE id = ?", (outcome, referral_id))
-        await self.set_status(conn, referral_id, "closed", actor)
+        await self.set_status(conn, referral_id, ReferralStatus.CLOSED, actor)
 
     async def reopen(self, conn: aiosqlite.Connection, referral_id: int, actor: str) -> None:
         """Reopens a closed referral (supervisors only; checked by the caller)."""
         await conn.execute("UPDATE referrals SET outcome = NULL WHERE id = ?", (referral_id,))
-        await self.set_status(conn, referral_id, "in_progress", actor)
+        await self.set_status(conn, referral_id, ReferralStatus.IN_PROGRESS, actor)
 
     async def hand_over(
         self,
@@ -201,11 +205,11 @@ class ReferralRepo:
         """Moves a referral to another region's office: unclaimed and new again, history kept."""
         await conn.execute(
             "UPDATE referrals SET region_code = ?, office_key = ?, claimed_by = NULL, "
-            "status = 'new', routed = 0, updated_at = ? WHERE id = ?",
-            (region_code, office_key, self.db.now(), referral_id),
+            "status = ?, routed = 0, updated_at = ? WHERE id = ?",
+            (region_code, office_key, ReferralStatus.NEW, self.db.now(), referral_id),
         )
         await self.add_event(conn, referral_id, "handed_over", actor)
-        await self.add_event(conn, referral_id, "new", actor)
+        await self.add_event(conn, referral_id, ReferralStatus.NEW, actor)
 
     async def mark_routed(self, conn: aiosqlite.Connection, referral_id: int, count: int) -> None:
         """Notes how many people were told of a new referral (0: unrouted)."""
@@ -213,9 +217,11 @@ class ReferralRepo:
 
     async def open_in(self, regions: tuple[str, ...]) -> list[Referral]:
         """Open referrals of some regions ("*" for all): urgent first, then oldest first."""
+        marks = ", ".join("?" for _ in OPEN_STATUSES)
         rows = await self.db.fetchall(
-            "SELECT * FROM referrals WHERE status IN ('new', 'claimed', 'contacted', "
-            "'in_progress') ORDER BY urgency = 'urgent' DESC, created_at"
+            f"SELECT * FROM referrals WHERE status IN ({marks}) "
+            "ORDER BY urgency = 'urgent' DESC, created_at",
+            sorted(OPEN_STATUSES),
         )
         found = [_referral(row) for row in rows]
         return [r for r in found if "*" in regions or r.region_code in regions]

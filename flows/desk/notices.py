@@ -1,0 +1,155 @@
+"""Single messages of the desk: notifications and reminders for staff, what she is told."""
+
+from __future__ import annotations
+
+from flows.desk.model import HER_UPDATES, SERVICE_KINDS, CaseCard, button
+from flows.node import Context
+from flows.types import Bubble, Button, Plain, Text, bubble, t
+
+REPLY_LABEL = t("✉️ Reply")
+NOT_CURRENT = t("This menu is no longer current. Here is the current one.")
+CLAIMED_FIRST = t("Someone else claimed it first.")
+HINT = t("Please use the buttons, or /antrian for the open requests.")
+
+
+def _region(code: str, ctx: Context) -> Plain:
+    region = ctx.regions.region(code)
+    return Plain(region.name if region else code)
+
+
+def age_hours(card: CaseCard, ctx: Context) -> int:
+    """How many whole hours the referral has waited."""
+    return max(0, int((ctx.now - card.created_at).total_seconds() // 3600))
+
+
+def region_name(code: str, ctx: Context) -> Plain:
+    """A region's name (its code when unknown)."""
+    return _region(code, ctx)
+
+
+def notification(card: CaseCard, ctx: Context) -> Bubble:
+    """A new referral, told with minimal content: code, kind of service, region, urgency, age."""
+    urgency = t("urgent") if card.urgency == "urgent" else t("normal")
+    return bubble(
+        t("New request {code}", code=Plain(card.code)),
+        t("Service: {service}", service=SERVICE_KINDS.get(card.service, Plain(card.service))),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Urgency: {urgency}", urgency=urgency),
+        t("Waiting: {hours} h", hours=age_hours(card, ctx)),
+    )
+
+
+def notification_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
+    """The claim button under a notification."""
+    return ((Button(t("✋ Claim"), button("claim", code)),),)
+
+
+def claim_reminder(card: CaseCard, ctx: Context) -> Bubble:
+    """Reminds the caseworkers that a referral still waits to be claimed."""
+    return bubble(
+        t("⏰ Request {code} is still waiting to be claimed.", code=Plain(card.code)),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Waiting: {hours} h", hours=age_hours(card, ctx)),
+    )
+
+
+def claim_escalation(card: CaseCard, ctx: Context) -> Bubble:
+    """Tells a supervisor that nobody has claimed a referral."""
+    return bubble(
+        t("⚠️ Nobody has claimed request {code} yet.", code=Plain(card.code)),
+        t("Region: {region}", region=_region(card.region_code, ctx)),
+        t("Waiting: {hours} h", hours=age_hours(card, ctx)),
+    )
+
+
+def her_answer_escalation(code: str, answer: str) -> Bubble:
+    """Tells staff what she answered to a follow-up that needs them."""
+    if answer == "help":
+        text = t("⚠️ Request {code}: she says she needs help after travelling.", code=Plain(code))
+    else:
+        text = t("⚠️ Request {code}: she says nobody has contacted her yet.", code=Plain(code))
+    return bubble(text)
+
+
+def open_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
+    """The button under a reminder: open the case (or claim it from there)."""
+    return ((Button(t("📂 Open"), button("open", code)),),)
+
+
+def cancelled_notice(code: str) -> Bubble:
+    """What staff see once she cancelled her request."""
+    return bubble(t("{code} was cancelled by the person who sent it.", code=Plain(code)))
+
+
+def withdrawn_notice(code: str) -> Bubble:
+    """What staff see once she withdrew her consent (or deleted her data)."""
+    return bubble(t("{code} was withdrawn by the person who sent it.", code=Plain(code)))
+
+
+def taken_notice(code: str, by_me: bool) -> Bubble:
+    """What a notification turns into once the referral is claimed."""
+    if by_me:
+        return bubble(t("✅ You claimed {code}. Open it with /antrian.", code=Plain(code)))
+    return bubble(t("{code} was claimed by another caseworker.", code=Plain(code)))
+
+
+def to_her(code: str, text: str) -> Bubble:
+    """A caseworker's message as she receives it (the first line reveals nothing)."""
+    return bubble(t("Message about request {code}:", code=Plain(code)), Plain(text))
+
+
+def from_her(code: str, text: str) -> Bubble:
+    """Her message as the caseworker receives it."""
+    return bubble(t("Reply about {code}:", code=Plain(code)), Plain(text))
+
+
+def handed_over_to_her(code: str, region: str) -> Bubble:
+    """Tells her that her request moved to another region's office."""
+    return bubble(
+        t(
+            "Your request {code} was passed to the office in {region}.",
+            code=Plain(code),
+            region=Plain(region),
+        )
+    )
+
+
+def her_update(status: str, code: str) -> Bubble | None:
+    """The short neutral message she gets when her request changes in a way that concerns her."""
+    text = HER_UPDATES.get(status)
+    return bubble(Text(text.msgid, (("code", Plain(code)),))) if text else None
+
+
+def done_notice(kind: str, code: str) -> Bubble:
+    """Confirms a note, a relayed message or a hand-over."""
+    text = {
+        "note": t("Note saved on {code}.", code=Plain(code)),
+        "relay": t("Sent to the person of {code}.", code=Plain(code)),
+        "handover": t(
+            "{code} was handed over; that region's caseworkers were told.", code=Plain(code)
+        ),
+        "relay_close": t("The conversation about {code} is closed.", code=Plain(code)),
+        "travel": t(
+            "Travel date saved on {code}. She will be asked the next morning whether she "
+            "arrived safely (if she agreed to check-in messages).",
+            code=Plain(code),
+        ),
+    }[kind]
+    return bubble(text)
+
+
+def typed_refused(kind: str, code: str) -> Bubble:
+    """Says that what she typed was not used because the case can no longer take it."""
+    if kind == "relay":
+        text = t(
+            "Not sent: request {code} is no longer open to messages (she may have cancelled "
+            "or withdrawn it, or it was closed). Nobody received your message.",
+            code=Plain(code),
+        )
+    else:
+        text = t(
+            "Not saved: request {code} can no longer be worked on from here (it may have been "
+            "cancelled, withdrawn, closed or handed over).",
+            code=Plain(code),
+        )
+    return bubble(text)
