@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from telegram import Bot, CallbackQuery, Update
 
-from bot.core.channel import NoticeChange, NoticeEdit
 from bot.core.desk import desk_turn
 from bot.core.notices import staff_translator
 from bot.core.services import Services
@@ -62,12 +61,3 @@ class Desk:
     async def redeem(self, bot: Bot, chat_id: int, telegram_id: int, payload: str) -> bool:
         """Binds this account with an invite from `/start inv_...`; False if it is not valid."""
         return await self.turn(bot, chat_id, telegram_id, CommandIn("start", payload))
-
-    async def cancelled_by_her(self, bot: Bot, code: str, *, withdrawn: bool = False) -> None:
-        """Edits the notifications of a referral she cancelled or withdrew."""
-        referral = await self.services.referrals.by_code(code)
-        if referral is None:
-            return
-        change = NoticeChange.WITHDRAWN if withdrawn else NoticeChange.CANCELLED
-        edit = NoticeEdit(referral.id, code, referral.region_code, change)
-        await self.channel(bot).edit_notices(edit)
