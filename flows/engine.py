@@ -21,6 +21,7 @@ from flows import (
 )
 from flows.keywords import Intent, is_danger, route
 from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
+from flows.status import ReferralStatus
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
@@ -164,13 +165,14 @@ def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
                     region_code=effect.region_code,
                     office_key=effect.office_key,
                     home_region=answers.get("home_region", ""),
-                    status="new",
+                    status=ReferralStatus.NEW,
                     created_at=ctx.now,
                 )
             )
         elif isinstance(effect, CancelReferral):
             referrals = [
-                replace(r, status="cancelled") if r.code == effect.code else r for r in referrals
+                replace(r, status=ReferralStatus.CANCELLED) if r.code == effect.code else r
+                for r in referrals
             ]
         elif isinstance(effect, CloseRelay):
             referrals = [

@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.desk.model import OUTCOMES, SERVICE_KINDS, STAFF_STATUS
+from flows.status import ReferralStatus
 from flows.types import Bubble, Part, Plain, Screen, Text, bubble, t
 
 REPORT_ZONE = "Asia/Jakarta"
 SMALL_COUNT = 5
 MAX_REGIONS = 12
-REPORT_STATUSES = ("new", "claimed", "contacted", "in_progress", "closed", "cancelled", "withdrawn")
+REPORT_STATUSES: tuple[str, ...] = tuple(ReferralStatus)
 MONTHS: tuple[Text, ...] = (
     t("January"),
     t("February"),

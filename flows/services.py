@@ -17,12 +17,12 @@ HEALTH_NEEDS: tuple[tuple[str, Text], ...] = (
 
 STATUS_WORDS: dict[str, Text] = {
     status.ReferralStatus.NEW: t("Sent, waiting for a caseworker"),
-    "claimed": t("A caseworker has taken it"),
-    "contacted": t("The caseworker has contacted you"),
-    "in_progress": t("Being worked on"),
-    "closed": t("Finished"),
-    "cancelled": t("Cancelled by you"),
-    "withdrawn": t("Withdrawn"),
+    status.ReferralStatus.CLAIMED: t("A caseworker has taken it"),
+    status.ReferralStatus.CONTACTED: t("The caseworker has contacted you"),
+    status.ReferralStatus.IN_PROGRESS: t("Being worked on"),
+    status.ReferralStatus.CLOSED: t("Finished"),
+    status.ReferralStatus.CANCELLED: t("Cancelled by you"),
+    status.ReferralStatus.WITHDRAWN: t("Withdrawn"),
 }
 OPEN_STATUSES = status.OPEN_STATUSES
 

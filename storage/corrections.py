@@ -6,9 +6,10 @@ import json
 
 import aiosqlite
 
+from flows.status import OPEN_STATUSES
 from storage.referrals import PERSONAL_CONTEXT, ReferralRepo
 
-OPEN = ("new", "claimed", "contacted", "in_progress")
+OPEN = tuple(sorted(OPEN_STATUSES))
 
 
 async def correct_open_referrals(

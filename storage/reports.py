@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flows.status import ReferralStatus
 from storage.db import Database, from_text, to_text
 
 EXPORT_BATCH = 500
@@ -116,7 +117,7 @@ class ReportRepo:
             if not batch:
                 return
             for row in batch:
-                closed = row["closed_at"] if row["status"] == "closed" else None
+                closed = row["closed_at"] if row["status"] == ReferralStatus.CLOSED else None
                 yield ExportRow(
                     code=row["code"],
                     service=row["service"],

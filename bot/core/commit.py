@@ -19,6 +19,7 @@ from bot.core.channel import AfterCommit, NoticeChange, NoticeEdit
 from bot.core.services import Services
 from flows.regions import REGION_CODE_SYSTEM
 from flows.services import OPEN_STATUSES
+from flows.status import ReferralStatus
 from flows.types import (
     AnswerFollowUp,
     CancelReferral,
@@ -154,7 +155,9 @@ async def _cancel(scope: Scope, effect: CancelReferral) -> None:
     if referral is None or referral.status not in OPEN_STATUSES:
         return
     services = scope.services
-    await services.referrals.set_status(scope.conn, referral.id, "cancelled", scope.actor)
+    await services.referrals.set_status(
+        scope.conn, referral.id, ReferralStatus.CANCELLED, scope.actor
+    )
     await scope.audit("referral.cancel", effect.code)
     scope.after.outbox_ids += await reach.cancelled_by_her(services, scope.conn, referral)
     scope.notices_changed(referral, NoticeChange.CANCELLED)

@@ -13,6 +13,7 @@ from bot.core.services import Services
 from flows import desk
 from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
 from flows.services import OPEN_STATUSES
+from flows.status import ReferralStatus
 from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders, bubble
 from storage.caseworkers import Caseworker
 from storage.erasure import erase_user
@@ -137,7 +138,7 @@ async def withdrawn_by_her(
     for referral in await services.referrals.for_user(user_id):
         if referral.status not in OPEN_STATUSES:
             continue
-        await services.referrals.set_status(conn, referral.id, "withdrawn", actor)
+        await services.referrals.set_status(conn, referral.id, ReferralStatus.WITHDRAWN, actor)
         await services.followups.cancel(conn, referral_id=referral.id)
         await services.audit.append(conn, actor, "referral.withdraw", f"referral:{referral.code}")
         if tell:

@@ -21,14 +21,16 @@ from datetime import datetime, timedelta
 
 from bot.core.config import Settings
 from bot.core.services import Services
+from flows import status
+from flows.status import ReferralStatus
 from storage.db import to_text
 from storage.erasure import checkpoint, erase_referral_personal, erase_user
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
-OPEN_STATUSES = ("new", "claimed", "contacted", "in_progress")
-ENDED_STATUSES = ("closed", "cancelled", "withdrawn")
+OPEN_STATUSES = tuple(sorted(status.OPEN_STATUSES))
+ENDED_STATUSES = (ReferralStatus.CLOSED, ReferralStatus.CANCELLED, ReferralStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.core.services import Services
 from bot.telegram.render import inline_keyboard
 from flows.followups.kinds import HER_KINDS, STAFF_KINDS
+from flows.status import ReferralStatus
 from storage.chat_log import ChatLog
 from storage.outbox import Queued
 
@@ -213,7 +214,7 @@ class OutboxWorker:
         message = queued.message
         if message.kind in UNCLAIMED_KINDS and message.referral_id is not None:
             referral = await self.services.referrals.by_id(message.referral_id)
-            return referral is not None and referral.status == "new"
+            return referral is not None and referral.status == ReferralStatus.NEW
         return True
 
     async def _send(self, queued: Queued) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flows import desk
 from flows.node import Context
 from flows.services import OPEN_STATUSES
+from flows.status import ReferralStatus
 from flows.timing import FollowUpPolicy, add_office_minutes, local_morning
 from flows.types import Part, Plain, Screen, Text, t
 
@@ -224,7 +225,9 @@ def _claim_escalation_notice(card: desk.CaseCard, ctx: Context) -> Screen:
 # ----------------------------------------------------------------------------- the table
 
 THANKS = t("Thank you, Kak. All the best!")
-UNCLAIMED = while_in("new")  # staff reminders matter only while nobody has claimed the request
+UNCLAIMED = while_in(
+    ReferralStatus.NEW
+)  # staff reminders matter only while nobody has claimed the request
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -234,15 +237,15 @@ KINDS: dict[str, Kind] = {
             Audience.HER,
             Event.CREATED,
             _contact_check_due,
-            while_in("new", "claimed"),
+            while_in(ReferralStatus.NEW, ReferralStatus.CLAIMED),
             _contact_question,
             (
                 Answer(
                     "yes",
                     t("✅ Yes"),
                     reply=t("Thank you, Kak. Good to hear."),
-                    records="contacted",
-                    records_from=frozenset({"new", "claimed"}),
+                    records=ReferralStatus.CONTACTED,
+                    records_from=frozenset({ReferralStatus.NEW, ReferralStatus.CLAIMED}),
                 ),
                 Answer(
                     "not_yet",
@@ -261,7 +264,7 @@ KINDS: dict[str, Kind] = {
             Audience.HER,
             Event.CLOSED,
             _closure_checkin_due,
-            while_in("closed"),
+            while_in(ReferralStatus.CLOSED),
             _closure_question,
             (
                 Answer("good", t("😊 Good"), Then.MORE),
@@ -283,7 +286,7 @@ KINDS: dict[str, Kind] = {
             Audience.HER,
             Event.TRAVEL_DATE,
             _arrival_check_due,
-            unless_in("cancelled", "withdrawn"),
+            unless_in(ReferralStatus.CANCELLED, ReferralStatus.WITHDRAWN),
             _arrival_question,
             (
                 Answer(
