@@ -4,6 +4,9 @@ An update is written (encrypted) before Telegram learns that it arrived: before 
 getUpdates call moves the offset on, or before a webhook call is answered 200. Its update_id is
 the primary key, so an update Telegram delivers again is recognised and not handled twice. Once
 handled its payload is blanked; the id stays a day for deduplication, then goes.
+
+An update that cannot be read (python-telegram-bot cannot parse it) is quarantined: kept
+encrypted with the type of the error, audited, counted, and never handed to the bot again.
 """
 
 from __future__ import annotations
@@ -15,11 +18,17 @@ from typing import Any
 
 import aiosqlite
 
+from storage.audit import AuditRepo
 from storage.crypto import FieldCipher
 from storage.db import Database, to_text
 
 CONTEXT = "inbox.payload"
 KEEP_IDS = timedelta(days=1)
+ACTOR = "system:inbox"
+QUARANTINE = "inbox.quarantine"
+
+Stored = tuple[int, dict[str, Any]]
+Unreadable = tuple[int, Any, str]  # update_id, the payload as received, why (an error type name)
 
 
 class InboxRepo:
@@ -28,10 +37,16 @@ class InboxRepo:
     def __init__(self, db: Database, cipher: FieldCipher) -> None:
         self.db = db
         self.cipher = cipher
+        self.audit = AuditRepo(db)
 
-    async def accept(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> list[int]:
-        """Stores a batch in one transaction; returns the ids not seen before, in order."""
-        if not updates:
+    async def accept(
+        self, updates: Sequence[Stored], unreadable: Sequence[Unreadable] = ()
+    ) -> list[int]:
+        """Stores a batch in one transaction; returns the ids not seen before, in order.
+
+        Unreadable updates are stored quarantined (and audited) in the same transaction.
+        """
+        if not updates and not unreadable:
             return []
         fresh: list[int] = []
         now = self.db.now()
@@ -45,7 +60,30 @@ class InboxRepo:
                 )
                 if cursor.rowcount == 1:
                     fresh.append(update_id)
+            for update_id, payload, reason in unreadable:
+                sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+                cursor = await conn.execute(
+                    "INSERT INTO inbox (update_id, payload, state, received_at, reason) "
+                    "VALUES (?, ?, 'quarantined', ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, sealed, now, reason),
+                )
+                if cursor.rowcount == 1:
+                    await self._audit(conn, update_id, reason)
         return fresh
+
+    async def quarantine(self, update_id: int, reason: str) -> None:
+        """Quarantines a stored pending update that cannot be read (it is kept, not handled)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE inbox SET state = 'quarantined', reason = ? "
+                "WHERE update_id = ? AND state = 'pending'",
+                (reason, update_id),
+            )
+            if cursor.rowcount == 1:
+                await self._audit(conn, update_id, reason)
+
+    async def _audit(self, conn: aiosqlite.Connection, update_id: int, reason: str) -> None:
+        await self.audit.append(conn, ACTOR, QUARANTINE, f"update:{update_id}", reason)
 
     async def payload(self, update_id: int) -> dict[str, Any] | None:
         """A pending update as JSON (None once handled)."""
