@@ -6,7 +6,8 @@ the primary key, so an update Telegram delivers again is recognised and not hand
 handled its payload is blanked; the id stays a day for deduplication, then goes.
 
 An update that cannot be read (python-telegram-bot cannot parse it) is quarantined: kept
-encrypted with the type of the error, audited, counted, and never handed to the bot again.
+encrypted with the type of the error in inbox_quarantine (whose key also recognises it when it
+is delivered again), audited, counted, and never handed to the bot.
 """
 
 from __future__ import annotations
@@ -63,23 +64,30 @@ class InboxRepo:
             for update_id, payload, reason in unreadable:
                 sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
                 cursor = await conn.execute(
-                    "INSERT INTO inbox (update_id, payload, state, received_at, reason) "
-                    "VALUES (?, ?, 'quarantined', ?, ?) ON CONFLICT (update_id) DO NOTHING",
-                    (update_id, sealed, now, reason),
+                    "INSERT INTO inbox_quarantine "
+                    "(update_id, payload, reason, received_at, quarantined_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, sealed, reason, now, now),
                 )
                 if cursor.rowcount == 1:
                     await self._audit(conn, update_id, reason)
         return fresh
 
     async def quarantine(self, update_id: int, reason: str) -> None:
-        """Quarantines a stored pending update that cannot be read (it is kept, not handled)."""
+        """Moves a stored pending update that cannot be read into the quarantine (kept, unread)."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE inbox SET state = 'quarantined', reason = ? "
-                "WHERE update_id = ? AND state = 'pending'",
-                (reason, update_id),
+                "INSERT INTO inbox_quarantine "
+                "(update_id, payload, reason, received_at, quarantined_at) "
+                "SELECT update_id, payload, ?, received_at, ? FROM inbox "
+                "WHERE update_id = ? AND state = 'pending' ON CONFLICT (update_id) DO NOTHING",
+                (reason, self.db.now(), update_id),
             )
-            if cursor.rowcount == 1:
+            moved = cursor.rowcount == 1
+            await conn.execute(
+                "DELETE FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
+            )
+            if moved:
                 await self._audit(conn, update_id, reason)
 
     async def _audit(self, conn: aiosqlite.Connection, update_id: int, reason: str) -> None:
@@ -128,6 +136,20 @@ class InboxRepo:
             return cursor.rowcount
 
     async def counts(self) -> dict[str, int]:
-        """How many updates are in each state."""
+        """How many updates are in each state ("quarantined" too, when there are any)."""
         rows = await self.db.fetchall("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")
-        return {row["state"]: row["n"] for row in rows}
+        counts: dict[str, int] = {row["state"]: row["n"] for row in rows}
+        kept = await self.db.fetchone("SELECT COUNT(*) FROM inbox_quarantine")
+        if kept is not None and kept[0]:
+            counts["quarantined"] = int(kept[0])
+        return counts
+
+    async def quarantined(self, update_id: int) -> tuple[dict[str, Any], str] | None:
+        """A quarantined update as it was received, and why it could not be read."""
+        row = await self.db.fetchone(
+            "SELECT payload, reason FROM inbox_quarantine WHERE update_id = ?", (update_id,)
+        )
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(self.cipher.decrypt(row[0], context=CONTEXT))
+        return data, str(row[1])
