@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.intake import NICKNAME_MAX, WINDOWS
+from flows.intake import WINDOWS
+from flows.intake.nickname import clean_nickname, nickname_refusal
 from flows.node import (
     BACK,
     QUICK_EXIT,
@@ -291,10 +292,10 @@ def on_button_nickname(session: Session, action: str, ctx: Context) -> Step:
 
 
 def on_text_nickname(session: Session, text: str, ctx: Context) -> Step:
-    """Puts a typed nickname (short, one line) on her open requests."""
-    name = " ".join(text.split())
-    if not name or len(name) > NICKNAME_MAX:
-        notice = bubble(t("Please keep it short: at most {limit} letters.", limit=NICKNAME_MAX))
+    """Puts a typed nickname (short, one line, a visible letter or digit) on her open requests."""
+    name = clean_nickname(text)
+    notice = nickname_refusal(name)
+    if notice is not None:
         return Step(session, notices=(notice,))
     return Step(
         goto(session, "privacy"), notices=_saved(), effects=(CorrectReferrals(nickname=name),)

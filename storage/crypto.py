@@ -23,6 +23,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from storage.folders import make_private_dir
+
 KEY_ENV = "JEMBATAN_KEY"
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -88,11 +90,9 @@ def load_key(env: Mapping[str, str], key_file: Path) -> bytes:
 def create_key_file(path: Path) -> Path:
     """Writes a new random key readable only by this user; refuses to overwrite a key.
 
-    A parent directory created here gets mode 0700; an existing one is left as it is.
+    A directory created here (its parents too) gets mode 0700; an existing one is left as it is.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-        path.parent.chmod(0o700)
+    make_private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -23,6 +23,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.folders import make_private_dir
 from storage.migrations import MIGRATIONS, Migration, migrate
 
 Clock = Callable[[], datetime]
@@ -88,7 +89,7 @@ class Database:
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> Database:
         """Opens (creating if needed) the database and brings its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dir(path.parent)
         # A new file is readable by this user only; SQLite gives its -wal and -shm the same mode.
         with suppress(FileExistsError):
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

@@ -4,6 +4,10 @@ An update is written (encrypted) before Telegram learns that it arrived: before 
 getUpdates call moves the offset on, or before a webhook call is answered 200. Its update_id is
 the primary key, so an update Telegram delivers again is recognised and not handled twice. Once
 handled its payload is blanked; the id stays a day for deduplication, then goes.
+
+An update that cannot be read (python-telegram-bot cannot parse it) is quarantined: kept
+encrypted with the type of the error in inbox_quarantine (whose key also recognises it when it
+is delivered again), audited, counted, and never handed to the bot.
 """
 
 from __future__ import annotations
@@ -15,11 +19,17 @@ from typing import Any
 
 import aiosqlite
 
+from storage.audit import AuditRepo
 from storage.crypto import FieldCipher
 from storage.db import Database, to_text
 
 CONTEXT = "inbox.payload"
 KEEP_IDS = timedelta(days=1)
+ACTOR = "system:inbox"
+QUARANTINE = "inbox.quarantine"
+
+Stored = tuple[int, dict[str, Any]]
+Unreadable = tuple[int, Any, str]  # update_id, the payload as received, why (an error type name)
 
 
 class InboxRepo:
@@ -28,10 +38,16 @@ class InboxRepo:
     def __init__(self, db: Database, cipher: FieldCipher) -> None:
         self.db = db
         self.cipher = cipher
+        self.audit = AuditRepo(db)
 
-    async def accept(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> list[int]:
-        """Stores a batch in one transaction; returns the ids not seen before, in order."""
-        if not updates:
+    async def accept(
+        self, updates: Sequence[Stored], unreadable: Sequence[Unreadable] = ()
+    ) -> list[int]:
+        """Stores a batch in one transaction; returns the ids not seen before, in order.
+
+        Unreadable updates are stored quarantined (and audited) in the same transaction.
+        """
+        if not updates and not unreadable:
             return []
         fresh: list[int] = []
         now = self.db.now()
@@ -45,7 +61,37 @@ class InboxRepo:
                 )
                 if cursor.rowcount == 1:
                     fresh.append(update_id)
+            for update_id, payload, reason in unreadable:
+                sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+                cursor = await conn.execute(
+                    "INSERT INTO inbox_quarantine "
+                    "(update_id, payload, reason, received_at, quarantined_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, sealed, reason, now, now),
+                )
+                if cursor.rowcount == 1:
+                    await self._audit(conn, update_id, reason)
         return fresh
+
+    async def quarantine(self, update_id: int, reason: str) -> None:
+        """Moves a stored pending update that cannot be read into the quarantine (kept, unread)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO inbox_quarantine "
+                "(update_id, payload, reason, received_at, quarantined_at) "
+                "SELECT update_id, payload, ?, received_at, ? FROM inbox "
+                "WHERE update_id = ? AND state = 'pending' ON CONFLICT (update_id) DO NOTHING",
+                (reason, self.db.now(), update_id),
+            )
+            moved = cursor.rowcount == 1
+            await conn.execute(
+                "DELETE FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
+            )
+            if moved:
+                await self._audit(conn, update_id, reason)
+
+    async def _audit(self, conn: aiosqlite.Connection, update_id: int, reason: str) -> None:
+        await self.audit.append(conn, ACTOR, QUARANTINE, f"update:{update_id}", reason)
 
     async def payload(self, update_id: int) -> dict[str, Any] | None:
         """A pending update as JSON (None once handled)."""
@@ -90,6 +136,20 @@ class InboxRepo:
             return cursor.rowcount
 
     async def counts(self) -> dict[str, int]:
-        """How many updates are in each state."""
+        """How many updates are in each state ("quarantined" too, when there are any)."""
         rows = await self.db.fetchall("SELECT state, COUNT(*) AS n FROM inbox GROUP BY state")
-        return {row["state"]: row["n"] for row in rows}
+        counts: dict[str, int] = {row["state"]: row["n"] for row in rows}
+        kept = await self.db.fetchone("SELECT COUNT(*) FROM inbox_quarantine")
+        if kept is not None and kept[0]:
+            counts["quarantined"] = int(kept[0])
+        return counts
+
+    async def quarantined(self, update_id: int) -> tuple[dict[str, Any], str] | None:
+        """A quarantined update as it was received, and why it could not be read."""
+        row = await self.db.fetchone(
+            "SELECT payload, reason FROM inbox_quarantine WHERE update_id = ?", (update_id,)
+        )
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(self.cipher.decrypt(row[0], context=CONTEXT))
+        return data, str(row[1])

@@ -248,6 +248,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX inbox_state ON inbox(state, update_id)",
         ),
     ),
+    Migration(
+        8,
+        "quarantined updates: kept encrypted and counted, never handled",
+        (
+            # An update python-telegram-bot cannot parse, as received (encrypted, storage.inbox);
+            # reason: the type of the error, never its content. A table of its own: rebuilding
+            # inbox for a new state would leave its old pages free inside the file.
+            """CREATE TABLE inbox_quarantine (
+                update_id INTEGER PRIMARY KEY,
+                payload TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                quarantined_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 

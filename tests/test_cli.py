@@ -59,6 +59,23 @@ async def test_init_creates_a_private_key_and_keeps_it(tmp_path: Path) -> None:
     assert key_file.read_text() == key
 
 
+async def test_init_creates_its_folders_readable_by_this_user_only(tmp_path: Path) -> None:
+    data_dir = tmp_path / "srv" / "jembatan"
+    database = tmp_path / "db" / "deep" / "jembatan.sqlite3"
+    previous = os.umask(0o022)  # the usual umask: without care a new folder would be 0755
+    try:
+        code, _, _ = await run_cli(
+            "init", data_dir=tmp_path, JEMBATAN_DATA_DIR=str(data_dir), JEMBATAN_DB=str(database)
+        )
+    finally:
+        os.umask(previous)
+    assert code == 0
+    for folder in (data_dir.parent, data_dir, database.parent.parent, database.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((data_dir / "jembatan.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
 async def test_a_wrong_key_stops_the_bot_and_touches_nothing(tmp_path: Path) -> None:
     await run_cli("init", data_dir=tmp_path)
     database = tmp_path / "jembatan.sqlite3"

@@ -24,6 +24,7 @@ from bot.telegram.jobs import schedule_purge
 from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
 from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
+from storage.folders import make_private_dir
 
 
 class ConfigProblem(Exception):
@@ -75,8 +76,8 @@ async def run_bot(settings: Settings) -> None:
 
 
 async def init(settings: Settings) -> None:
-    """Creates the data directory, the encryption key file and the database."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Creates the data directory (0700), the encryption key file (0600) and the database."""
+    make_private_dir(settings.data_dir)
     if settings.key:
         print("Using the key from JEMBATAN_KEY.")
     elif settings.key_file.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from bot.simulator.core import ApiCall, SimCore
 from bot.simulator.dispatch import Dispatcher
@@ -158,6 +159,14 @@ class BotApiSimulator:
         """Creates a group (negative id) with these members and the bot."""
         chat = self._core.world.add_group(title, [m.user_id for m in members])
         return SimGroup(self._core, chat, members)
+
+    def push_raw(self, update: Any) -> int:
+        """Queues an update as given (malformed ones too) without waiting for the bot.
+
+        An object without "update_id" gets the next id; the update leaves the queue when a
+        getUpdates offset passes the returned id, as any other does.
+        """
+        return self._core.queue.push_raw(update)
 
     def on_processed(self, update_id: int) -> None:
         """Called by the bot side when it has finished processing an update."""

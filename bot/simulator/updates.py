@@ -18,9 +18,12 @@ class PendingUpdate:
     update_id: int
     kind: str
     payload: dict[str, Any]
+    wire: Any = None  # when set: sent exactly as it is (a malformed update, for tests)
 
-    def json(self) -> dict[str, Any]:
+    def json(self) -> Any:
         """Returns the Update object."""
+        if self.wire is not None:
+            return self.wire
         return {"update_id": self.update_id, self.kind: self.payload}
 
 
@@ -37,6 +40,16 @@ class UpdateQueue:
     def push(self, kind: str, payload: dict[str, Any]) -> int:
         """Adds an update and returns its id."""
         update = PendingUpdate(self._next_id, kind, payload)
+        self._next_id += 1
+        self._pending.append(update)
+        self.arrived.set()
+        return update.update_id
+
+    def push_raw(self, wire: Any) -> int:
+        """Adds an update sent as given (an object without update_id gets the queue's own id)."""
+        if isinstance(wire, dict) and "update_id" not in wire:
+            wire = {"update_id": self._next_id, **wire}
+        update = PendingUpdate(self._next_id, "message", {}, wire)
         self._next_id += 1
         self._pending.append(update)
         self.arrived.set()

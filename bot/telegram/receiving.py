@@ -4,6 +4,13 @@ Polling: a batch from getUpdates is stored before the next getUpdates call, whic
 Telegram's offset on. Webhook: an update is stored before the 200 answer. Either way an update
 is queued for handling only once (its update_id is the inbox key); updates stored but not handled
 when the process stopped are queued again at the next start.
+
+What arrives is checked before anything else: an update whose update_id is not a positive
+64-bit integer, or whose JSON nests deeper than any Telegram update, is refused (400 from the
+webhook; skipped from a polled batch). One that python-telegram-bot cannot parse is quarantined
+in the inbox (kept encrypted, audited, counted in /health) and never handed to the bot; the same
+happens at replay to an unreadable row stored by an older version. Nothing of its content is
+logged: only its update_id and the type of the error.
 """
 
 from __future__ import annotations
@@ -28,11 +35,50 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 10
 POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
+READ_MARGIN = 5.0  # seconds beyond the long-poll timeout before a getUpdates read gives up
 MAX_BODY = 1_000_000  # bytes; a Telegram update is far smaller (larger bodies get 413)
 HARD_LIMIT = 4 * MAX_BODY  # beyond this the connection is closed without reading on
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_ID = 2**63 - 2  # stored as SQLite INTEGER; the next offset (id + 1) must fit too
+MAX_DEPTH = 64  # levels of objects and arrays; a real update has well under 20
 
 App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def nested_too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether objects and arrays nest deeper than the limit (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = list(item)
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def update_id_of(payload: object) -> int | None:
+    """The update's id when it is a JSON object with a valid update_id, not nested too deep."""
+    if not isinstance(payload, dict):
+        return None
+    update_id = payload.get("update_id")
+    if type(update_id) is not int or not 0 < update_id <= MAX_UPDATE_ID:  # bool is not an id
+        return None
+    return None if nested_too_deep(payload) else update_id
+
+
+def parsed(payload: dict[str, Any], app: App) -> Update | str:
+    """The update as python-telegram-bot reads it, or the type name of why it cannot."""
+    try:
+        update = Update.de_json(payload, app.bot)
+    except Exception as exc:  # any parse failure: the update is quarantined, not fatal
+        return type(exc).__name__
+    return update if isinstance(update, Update) else "NotAnUpdate"
 
 
 class Receiver:
@@ -42,26 +88,54 @@ class Receiver:
         self.app = app
         self.inbox = inbox
 
-    async def take(self, payloads: list[dict[str, Any]]) -> int:
-        """Stores a batch, then queues the updates not seen before; returns how many."""
-        batch = [(int(p["update_id"]), p) for p in payloads if isinstance(p.get("update_id"), int)]
-        fresh = set(await self.inbox.accept(batch))
-        for update_id, payload in batch:
-            if update_id in fresh:
-                await self.app.update_queue.put(Update.de_json(payload, self.app.bot))
+    async def take(self, payloads: list[Any]) -> int:
+        """Stores a batch, then queues the updates not seen before; returns how many.
+
+        Items without a valid update_id (or nested too deep) are skipped; unreadable ones are
+        stored quarantined and not queued.
+        """
+        readable: dict[int, Update] = {}
+        batch: list[tuple[int, dict[str, Any]]] = []
+        unreadable: list[tuple[int, Any, str]] = []
+        for payload in payloads:
+            update_id = update_id_of(payload)
+            if update_id is None:
+                log.warning("an update without a valid update_id (or nested too deep) skipped")
+                continue
+            update = parsed(payload, self.app)
+            if isinstance(update, str):
+                log.warning("update %d cannot be read (%s); quarantined", update_id, update)
+                unreadable.append((update_id, payload, update))
+                continue
+            readable[update_id] = update
+            batch.append((update_id, payload))
+        fresh = await self.inbox.accept(batch, unreadable)
+        for update_id in fresh:
+            await self.app.update_queue.put(readable[update_id])
         return len(fresh)
 
     async def replay(self) -> int:
-        """Queues what was stored but not handled before the last stop (oldest first)."""
+        """Queues what was stored but not handled before the last stop (oldest first).
+
+        A stored update that cannot be read is quarantined instead.
+        """
         await self.inbox.forget_old()
         pending = await self.inbox.pending()
+        queued = 0
         for update_id in pending:
             payload = await self.inbox.payload(update_id)
-            if payload is not None:
-                await self.app.update_queue.put(Update.de_json(payload, self.app.bot))
-        if pending:
-            log.warning("%d update(s) stored before the last stop are handled now", len(pending))
-        return len(pending)
+            if payload is None:
+                continue
+            update = parsed(payload, self.app)
+            if isinstance(update, str):
+                log.warning("stored update %d cannot be read (%s); quarantined", update_id, update)
+                await self.inbox.quarantine(update_id, update)
+                continue
+            await self.app.update_queue.put(update)
+            queued += 1
+        if queued:
+            log.warning("%d update(s) stored before the last stop are handled now", queued)
+        return queued
 
 
 class Poller:
@@ -87,39 +161,57 @@ class Poller:
             self._task = None
 
     async def _run(self) -> None:
-        bot = self.receiver.app.bot
         offset: int | None = None
         failures = 0
         while not self._stopping.is_set():
             try:
-                updates = await bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-                )
+                payloads = await self._fetch(offset)
             except InvalidToken:
                 log.error("Telegram refused the bot token; polling stops")
                 return
-            except TelegramError as exc:
-                delay = POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]
-                failures += 1
-                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
+            except (TelegramError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+                failures = await self._back_off(failures)
+                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
                 continue
             failures = 0
-            if not updates:
+            if not payloads:
                 continue
-            payloads = [u.to_dict() for u in updates]
             try:
                 # Shielded: once fetched, a batch is stored even if polling is being stopped.
                 await asyncio.shield(self.receiver.take(payloads))
             except Exception as exc:  # not stored: not acknowledged, fetched again
-                delay = POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]
-                failures += 1
                 log.error("updates not stored (%s); fetching them again", type(exc).__name__)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
+                failures = await self._back_off(failures)
                 continue
-            offset = updates[-1].update_id + 1
+            ids = [i for i in map(update_id_of, payloads) if i is not None]
+            if ids:
+                offset = max(ids) + 1
+            else:  # nothing in the batch can move the offset on: do not ask again at once
+                failures = await self._back_off(failures)
+
+    async def _fetch(self, offset: int | None) -> list[Any]:
+        """One getUpdates call, its result as raw JSON (each update is checked by take()).
+
+        Not `bot.get_updates`: that parses the whole batch at once, so one unreadable update
+        fails all of them, and it logs the whole batch (her messages) when it does. `_post` is
+        the request it makes itself, through the same rate limiter and connection pool.
+        """
+        data: dict[str, Any] = {
+            "timeout": POLL_TIMEOUT,
+            "offset": offset,
+            "allowed_updates": Update.ALL_TYPES,
+        }
+        result = await self.receiver.app.bot._post(
+            "getUpdates", data, read_timeout=POLL_TIMEOUT + READ_MARGIN
+        )
+        return result if isinstance(result, list) else []
+
+    async def _back_off(self, failures: int) -> int:
+        """Waits the next back-off delay (or until stopped); returns the new failure count."""
+        delay = POLL_BACKOFF[min(failures, len(POLL_BACKOFF) - 1)]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), delay)
+        return failures + 1
 
 
 class _Hook(RequestHandler):
@@ -139,10 +231,10 @@ class _Hook(RequestHandler):
             return
         try:
             payload = json.loads(self.request.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit
             self.set_status(400)
             return
-        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+        if update_id_of(payload) is None:
             self.set_status(400)
             return
         await self.receiver.take([payload])
@@ -157,7 +249,10 @@ class _Health(RequestHandler):
 
     async def get(self) -> None:
         counts = await self.receiver.inbox.counts()
-        self.write({"ok": True, "pending_updates": counts.get("pending", 0)})
+        health: dict[str, Any] = {"ok": True, "pending_updates": counts.get("pending", 0)}
+        if counts.get("quarantined"):
+            health["quarantined_updates"] = counts["quarantined"]
+        self.write(health)
 
 
 class WebhookServer:
