@@ -27,6 +27,7 @@ from flows.types import (
     CreateReferral,
     DeleteMyData,
     Effect,
+    OpenSealed,
     Outcome,
     RelayIn,
     SetReminders,
@@ -160,6 +161,10 @@ async def _cancel(scope: Scope, effect: CancelReferral) -> None:
     scope.notices_changed(referral, NoticeChange.CANCELLED)
 
 
+async def _opened(scope: Scope, effect: OpenSealed) -> None:
+    await scope.services.sealed.opened(scope.conn, effect.sealed_id)
+
+
 Handler = Callable[[Scope, Any], Awaitable[None]]
 #: The one place where a storage effect of hers meets storage.
 HANDLERS: dict[type[Effect], Handler] = {
@@ -172,6 +177,7 @@ HANDLERS: dict[type[Effect], Handler] = {
     CloseRelay: _close_relay,
     CorrectReferrals: _correct,
     CancelReferral: _cancel,
+    OpenSealed: _opened,
 }
 
 

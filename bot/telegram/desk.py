@@ -16,8 +16,8 @@ import aiosqlite
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
+from bot.core import delivery, notices
 from bot.core import followups as scheduling
-from bot.core import notices
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from bot.telegram.effects import ChatEffects
@@ -257,7 +257,8 @@ class Desk:
             )
             update = desk.her_update(new_status, referral.code) if new_status else None
             if update is not None:
-                ids = await self.to_her(conn, referral, update)
+                kind = delivery.CLOSING if new_status == "closed" else "to_her"
+                ids = await self.to_her(conn, referral, update, kind=kind)
         if verb == "claim" and new_status is None:
             await effects.answer(tr.render(t("Someone else claimed it first.")))
         elif verb == "claim":
@@ -418,11 +419,16 @@ class Desk:
                 log.info("notification not edited: %s", type(exc).__name__)
 
     async def to_her(
-        self, conn: aiosqlite.Connection, referral: Referral, message: Bubble, thread: bool = False
+        self,
+        conn: aiosqlite.Connection,
+        referral: Referral,
+        message: Bubble,
+        thread: bool = False,
+        kind: str = "to_her",
     ) -> list[int]:
         """Queues a neutral message to her (with reply buttons for the thread)."""
         rows = relay.thread_keyboard(referral.code) if thread else ()
         screen = Screen("to_her", neutral(*message.parts).bubbles, rows)
         return await notices.to_her(
-            self.services, conn, referral.user_id, screen, kind="to_her", referral_id=referral.id
+            self.services, conn, referral.user_id, screen, kind=kind, referral_id=referral.id
         )
