@@ -15,6 +15,7 @@ from flows import (
     privacy,
     region,
     relay,
+    sealed,
     training,
     welcome,
     withdraw,
@@ -224,6 +225,9 @@ def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
 
 
 def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
+    opened = sealed.on_button(session, data, ctx)
+    if opened is not None:
+        return opened
     followup_step = followups.on_button(session, data, ctx)
     if followup_step is not None:
         answered = any(isinstance(e, AnswerFollowUp) for e in followup_step.effects)

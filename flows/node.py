@@ -16,6 +16,7 @@ from flows.types import (
     Part,
     ReferralView,
     Screen,
+    SealedView,
     Session,
     Text,
     t,
@@ -28,7 +29,8 @@ class Context:
 
     new_code is a fresh random reference code the host drew for this step; referrals are
     this person's referrals as stored; followups the follow-up messages she may answer, and
-    reminders her follow-up choice ('on', 'paused' or 'off').
+    reminders her follow-up choice ('on', 'paused' or 'off'); opened the sealed message her
+    input opens, loaded by the host (flows/sealed.py).
     """
 
     now: datetime
@@ -39,6 +41,7 @@ class Context:
     retention_days: int = 180
     followups: tuple[FollowUpView, ...] = ()
     reminders: str = "off"
+    opened: SealedView | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,6 +264,23 @@ class CloseRelay:
     code: str
 
 
+@dataclass(frozen=True, slots=True)
+class RevealMessage:
+    """Shows a sealed message in place of its preview (sent anew where editing is impossible).
+
+    The screen's button actions are callback data as written (no screen number).
+    """
+
+    screen: Screen
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSealed:
+    """Records that she opened a sealed message."""
+
+    sealed_id: int
+
+
 Effect: TypeAlias = (
     SendScreen
     | EditScreen
@@ -281,6 +298,8 @@ Effect: TypeAlias = (
     | CancelReferral
     | RelayIn
     | CloseRelay
+    | RevealMessage
+    | OpenSealed
 )
 STORAGE_EFFECTS = (
     CreateReferral,
@@ -292,6 +311,7 @@ STORAGE_EFFECTS = (
     SetReminders,
     WithdrawConsent,
     DeleteMyData,
+    OpenSealed,
 )
 
 
@@ -318,6 +338,15 @@ class FollowUpView:
     kind: str
     code: str
     state: str
+
+
+@dataclass(frozen=True, slots=True)
+class SealedView:
+    """A sealed message she is opening: its rendered text and its buttons as (label, data)."""
+
+    id: int
+    text: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

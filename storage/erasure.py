@@ -28,6 +28,7 @@ HANDLED: dict[str, str] = {
     "caseworkers.name": "not hers: staff",
     "meta.key_check": "not personal: the key-check canary",
     "inbox.payload": "blanked once the update is handled (the erasing update in the same commit)",
+    "sealed_messages.payload": "deleted with her sealed messages",
 }
 
 
@@ -44,6 +45,7 @@ class Erased:
     chat_messages: int = 0
     consents: int = 0
     users: int = 0
+    sealed: int = 0
 
     def __add__(self, other: Erased) -> Erased:
         return Erased(
@@ -89,8 +91,15 @@ async def erase_referral_personal(conn: aiosqlite.Connection, referral_id: int) 
         "UPDATE outbox SET payload = '' WHERE referral_id = ? AND payload != ''",
         (referral_id,),
     )
+    sealed = await _changed(
+        conn, "DELETE FROM sealed_messages WHERE referral_id = ?", (referral_id,)
+    )
     return Erased(
-        referrals=referrals, notes=notes, relay_messages=relayed, outbox=cancelled + blanked
+        referrals=referrals,
+        notes=notes,
+        relay_messages=relayed,
+        outbox=cancelled + blanked,
+        sealed=sealed,
     )
 
 
@@ -122,6 +131,7 @@ async def erase_user(conn: aiosqlite.Connection, user_id: int) -> Erased:
         conn, "DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, telegram_id)
     )
     sessions = await _changed(conn, "DELETE FROM flow_sessions WHERE user_id = ?", (user_id,))
+    sealed = await _changed(conn, "DELETE FROM sealed_messages WHERE user_id = ?", (user_id,))
     chat = await _changed(conn, "DELETE FROM chat_messages WHERE chat_id = ?", (telegram_id,))
     consents = await _changed(
         conn, "UPDATE consents SET user_id = NULL WHERE user_id = ?", (user_id,)
@@ -136,6 +146,7 @@ async def erase_user(conn: aiosqlite.Connection, user_id: int) -> Erased:
         chat_messages=chat,
         consents=consents,
         users=users,
+        sealed=sealed,
     )
 
 

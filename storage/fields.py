@@ -37,4 +37,5 @@ ENCRYPTED_FIELDS: tuple[EncryptedField, ...] = (
     EncryptedField("outbox", "payload", "id", "outbox.payload"),
     EncryptedField("caseworkers", "name", "id", "caseworkers.name"),
     EncryptedField("inbox", "payload", "update_id", "inbox.payload"),
+    EncryptedField("sealed_messages", "payload", "id", "sealed_messages.payload"),
 )

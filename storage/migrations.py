@@ -263,6 +263,23 @@ MIGRATIONS: tuple[Migration, ...] = (
                 quarantined_at TEXT NOT NULL)""",
         ),
     ),
+    Migration(
+        9,
+        "sealed messages: what a proactive message to her says, shown only when she opens it",
+        (
+            # payload: the message (text and buttons) as JSON, encrypted; the outbox row sent to
+            # her chat carries only a neutral preview and a button naming this row.
+            """CREATE TABLE sealed_messages (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                referral_id INTEGER REFERENCES referrals(id) ON DELETE SET NULL,
+                outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                opened_at TEXT)""",
+            "CREATE INDEX sealed_user ON sealed_messages(user_id)",
+        ),
+    ),
 )
 
 

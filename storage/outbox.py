@@ -22,6 +22,11 @@ from storage.crypto import FieldCipher
 from storage.db import Database, from_text, to_text
 
 CONTEXT = "outbox.payload"
+#: The sealed content of rows that will never be sent goes with them.
+DROP_SEALED = (
+    "DELETE FROM sealed_messages WHERE outbox_id IN "
+    "(SELECT id FROM outbox WHERE {where} AND state IN ('cancelled', 'failed'))"
+)
 
 #: Buttons as rows of (label, data).
 ButtonRows = tuple[tuple[tuple[str, str], ...], ...]
@@ -174,12 +179,23 @@ class OutboxRepo:
             "UPDATE outbox SET state = 'failed', last_error = ?, payload = '' WHERE id = ?",
             (error, row_id),
         )
+        await conn.execute(DROP_SEALED.format(where="id = ?"), (row_id,))
 
     async def skip(self, row_id: int) -> None:
         """Cancels a claimed row whose message is no longer wanted."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE outbox SET state = 'cancelled', payload = '' WHERE id = ?", (row_id,)
+            )
+            await conn.execute(DROP_SEALED.format(where="id = ?"), (row_id,))
+
+    async def hold(self, row_id: int, at: datetime) -> None:
+        """Puts a claimed row back until `at` without counting the attempt (not yet allowed)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
+                "attempts = MAX(attempts - 1, 0) WHERE id = ? AND state = 'sending'",
+                (to_text(at), row_id),
             )
 
     async def cancel_for_user(self, conn: aiosqlite.Connection, user_id: int) -> int:
@@ -189,6 +205,21 @@ class OutboxRepo:
             "WHERE user_id = ? AND state IN ('pending', 'sending')",
             (user_id,),
         )
+        await conn.execute(DROP_SEALED.format(where="user_id = ?"), (user_id,))
+        return cursor.rowcount
+
+    async def cancel_to_her(
+        self, conn: aiosqlite.Connection, referral_id: int, *, keep: frozenset[str] = frozenset()
+    ) -> int:
+        """Cancels unsent messages to her about a referral, except kinds in `keep`."""
+        kinds = ", ".join("?" for _ in keep) or "''"
+        cursor = await conn.execute(
+            "UPDATE outbox SET state = 'cancelled', payload = '' "
+            "WHERE referral_id = ? AND user_id IS NOT NULL AND state = 'pending' "
+            f"AND kind NOT IN ({kinds})",
+            (referral_id, *sorted(keep)),
+        )
+        await conn.execute(DROP_SEALED.format(where="referral_id = ?"), (referral_id,))
         return cursor.rowcount
 
     async def recover(self) -> int:

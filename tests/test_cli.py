@@ -120,7 +120,7 @@ async def test_without_a_token_run_is_the_offline_demo_and_reads_piped_input(
 async def test_the_demo_shows_the_caseworker_phone_too(tmp_path: Path) -> None:
     script = (
         b"/start\n1\nkupng\n1\n1\n1\n1\n1\n1\n1\nMawar\n1\n1\n"
-        b":staff\n1\n3\nHalo Kak, kapan bisa datang?\n:me\n1\nBesok pagi\n:staff\n:q\n"
+        b":staff\n1\n3\nHalo Kak, kapan bisa datang?\n:me\n1\n1\nBesok pagi\n:staff\n:q\n"
     )
     code, out, err = await run_cli("demo", data_dir=tmp_path, stdin=script)
     assert code == 0, err

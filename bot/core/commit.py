@@ -28,6 +28,7 @@ from flows.types import (
     CreateReferral,
     DeleteMyData,
     Effect,
+    OpenSealed,
     Outcome,
     RelayIn,
     SetReminders,
@@ -163,6 +164,10 @@ async def _cancel(scope: Scope, effect: CancelReferral) -> None:
     scope.notices_changed(referral, NoticeChange.CANCELLED)
 
 
+async def _opened(scope: Scope, effect: OpenSealed) -> None:
+    await scope.services.sealed.opened(scope.conn, effect.sealed_id)
+
+
 Handler = Callable[[Scope, Any], Awaitable[None]]
 #: The one place where a storage effect of hers meets storage.
 HANDLERS: dict[type[Effect], Handler] = {
@@ -175,6 +180,7 @@ HANDLERS: dict[type[Effect], Handler] = {
     CloseRelay: _close_relay,
     CorrectReferrals: _correct,
     CancelReferral: _cancel,
+    OpenSealed: _opened,
 }
 
 

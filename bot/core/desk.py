@@ -13,8 +13,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot.core import delivery, notices
 from bot.core import followups as scheduling
-from bot.core import notices
 from bot.core.channel import AfterCommit
 from bot.core.desk_store import HANDLERS, DeskTx, TurnVoid
 from bot.core.services import Services
@@ -117,7 +117,19 @@ async def load(
     if engine.wants_queue(inp):  # every open referral: the flow keeps those she may see
         queue = tuple(card(r, me) for r in await services.referrals.open_in(EVERY_REGION))
     report = await report_data(services, me) if engine.wants_report(inp) else None
-    ctx = DeskContext(me=me, flow=flow, case=case, queue=queue, today=today, report=report)
+    verdict = None
+    if referral is not None and session.mode == "relay":
+        verdict = await delivery.delivery(services, referral)
+    ctx = DeskContext(
+        me=me,
+        flow=flow,
+        case=case,
+        queue=queue,
+        today=today,
+        report=report,
+        message_refused=verdict is not None and not verdict.allowed,
+        arrives_at=verdict.at if verdict is not None else None,
+    )
     return ctx, referral
 
 

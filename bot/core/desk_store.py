@@ -120,7 +120,7 @@ async def _tell_her(tx: DeskTx, effect: TellHer) -> None:
         tx.conn,
         referral.user_id,
         effect.screen,
-        kind="to_her",
+        kind=effect.kind,
         referral_id=referral.id,
     )
 

@@ -5,7 +5,8 @@ falls due, whether it still matters, who gets it and what it says.
 
 The sweeper reads due rows from storage (never from memory), checks that the follow-up is still
 wanted (her consent, her choice, the referral's status), waits for an hour she may be written
-to (her safe time inside 08–21 in her zone; office hours on working days for staff), and queues
+to (the delivery policy of bot/core/delivery.py: her safe time inside 08–21 in her zone; office
+hours on working days for staff), and queues
 the message in the outbox in the same transaction that marks the follow-up sent. A follow-up
 whose validity ended before it could go out is marked expired and audited; none is dropped
 silently, including those that fell due while the bot was down.
@@ -21,11 +22,11 @@ from datetime import date, datetime, timedelta
 
 import aiosqlite
 
-from bot.core import notices
+from bot.core import delivery, notices
 from bot.core.services import Services
 from flows import followups
 from flows.followups import kinds
-from flows.timing import next_allowed, next_office_moment
+from flows.timing import next_office_moment
 from flows.types import Part, Screen
 from storage.followups import FollowUp
 from storage.referrals import Referral
@@ -182,9 +183,14 @@ class Sweeper:
                     await services.followups.postpone(conn, item.id, now + PAUSED_RECHECK)
                     report.postponed += 1
                     return
-                zone = zone_of(services, user.region_code or referral.region_code)
-                moment = next_allowed(now, zone, referral.time_window)
-                if await self._wait(conn, item, referral, moment, now, report):
+                verdict = await delivery.decide(
+                    services, user, referral, delivery.FOLLOWUP, followup_id=item.id, now=now
+                )
+                if not verdict.allowed or verdict.at is None:
+                    await services.followups.set_state(conn, item.id, "cancelled")
+                    report.cancelled += 1
+                    return
+                if await self._wait(conn, item, referral, verdict.at, now, report):
                     return
                 screen = self._her_message(item, referral)
                 ids = await notices.to_her(

@@ -2,20 +2,27 @@
 
 This is the one place that queues a proactive message. A row holds channel-neutral data only
 (the rendered text, buttons as rows of label and data, the protect flag); the channel's outbox
-sender renders it when it sends. Messages to her start with a neutral greeting
-(flows.followups.neutral) and are protected on a shared phone.
+sender renders it when it sends.
+
+Every message to her passes the delivery policy (bot/core/delivery.py): one that may not go is
+not queued, and one that may goes at the release time it decides (her zone, her safe time,
+never at night). It is sealed: her chat gets a neutral preview with an "Open" button
+(flows/sealed.py) and the content is kept encrypted until she opens it. Messages to her are
+protected on a shared phone.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import aiosqlite
 
+from bot.core import delivery
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from bot.core.text import bubble_text, button_rows
-from flows import desk
+from flows import desk, sealed
 from flows.types import Bubble, Screen
 from storage.caseworkers import Caseworker
 from storage.outbox import OutMessage
@@ -38,7 +45,12 @@ def her_translator(services: Services, user: User) -> Translator:
 
 
 async def _queue(
-    services: Services, conn: aiosqlite.Connection, screen: Screen, tr: Translator, base: OutMessage
+    services: Services,
+    conn: aiosqlite.Connection,
+    screen: Screen,
+    tr: Translator,
+    base: OutMessage,
+    at: datetime | None = None,
 ) -> list[int]:
     """Writes a screen as outbox rows (one per bubble, buttons on the last)."""
     buttons = button_rows(screen, tr)
@@ -56,7 +68,7 @@ async def _queue(
             referral_id=base.referral_id,
             followup_id=base.followup_id,
         )
-        ids.append(await services.outbox.add(conn, message))
+        ids.append(await services.outbox.add(conn, message, at))
     return ids
 
 
@@ -70,10 +82,23 @@ async def to_her(
     referral_id: int | None = None,
     followup_id: int | None = None,
 ) -> list[int]:
-    """Queues a message to her, unless she is gone or cannot be reached."""
+    """Queues a sealed message to her for the release time the delivery policy decides.
+
+    Nothing is queued when the policy refuses it (she is gone or unreachable, the referral is
+    no longer open, her consent was withdrawn). The closing message (kind "closing") first
+    cancels what is still queued about the referral.
+    """
     user = await services.users.by_id(user_id) if user_id is not None else None
-    if user is None or user.unreachable:
+    referral = await services.referrals.by_id(referral_id) if referral_id is not None else None
+    verdict = await delivery.decide(services, user, referral, kind, followup_id=followup_id)
+    if user is None or not verdict.allowed:
+        log.info("a message to her was not queued (%s)", verdict.reason)
         return []
+    if kind == delivery.CLOSING and referral is not None:
+        await services.outbox.cancel_to_her(conn, referral.id)
+    tr = her_translator(services, user)
+    text = "\n\n".join(bubble_text(part, tr) for part in screen.bubbles)
+    sealed_id = await services.sealed.add(conn, user.id, referral_id, text, button_rows(screen, tr))
     base = OutMessage(
         kind=kind,
         chat_id=user.telegram_id,
@@ -83,7 +108,9 @@ async def to_her(
         referral_id=referral_id,
         followup_id=followup_id,
     )
-    return await _queue(services, conn, screen, her_translator(services, user), base)
+    ids = await _queue(services, conn, sealed.preview(sealed_id), tr, base, verdict.at)
+    await services.sealed.link(conn, sealed_id, ids[-1])
+    return ids
 
 
 async def to_staff(

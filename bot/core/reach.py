@@ -103,8 +103,9 @@ async def followup_answered(
 async def cancelled_by_her(
     services: Services, conn: aiosqlite.Connection, referral: Referral
 ) -> list[int]:
-    """Stops the referral's follow-ups and tells the caseworker who claimed it."""
+    """Stops the referral's follow-ups and messages to her, and tells the caseworker."""
     await services.followups.cancel(conn, referral_id=referral.id)
+    await services.outbox.cancel_to_her(conn, referral.id)
     return await notices.to_claimer(
         services, conn, referral, desk.cancelled_notice(referral.code), "cancelled"
     )
@@ -140,6 +141,7 @@ async def withdrawn_by_her(
             continue
         await services.referrals.set_status(conn, referral.id, ReferralStatus.WITHDRAWN, actor)
         await services.followups.cancel(conn, referral_id=referral.id)
+        await services.outbox.cancel_to_her(conn, referral.id)
         await services.audit.append(conn, actor, "referral.withdraw", f"referral:{referral.code}")
         if tell:
             queued += await tell_withdrawn(services, conn, referral)

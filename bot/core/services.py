@@ -27,6 +27,7 @@ from storage.keycheck import verify_key
 from storage.keyring import open_cipher
 from storage.outbox import OutboxRepo
 from storage.referrals import Referral, ReferralRepo
+from storage.sealed import SealedRepo
 from storage.sessions import SessionRepo
 from storage.users import UserRepo
 
@@ -81,6 +82,7 @@ class Services:
     outbox: OutboxRepo
     followups: FollowUpRepo
     inbox: InboxRepo
+    sealed: SealedRepo
     catalogs: Catalogs
     regions: RegionDirectory
     catalog: Catalog
@@ -140,6 +142,7 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         outbox=OutboxRepo(db, cipher),
         followups=FollowUpRepo(db),
         inbox=InboxRepo(db, cipher),
+        sealed=SealedRepo(db, cipher),
         catalogs=catalogs,
         regions=regions,
         catalog=catalog,

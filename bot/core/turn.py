@@ -13,16 +13,18 @@ from bot.core.channel import AfterCommit
 from bot.core.commit import commit
 from bot.core.i18n import Translator
 from bot.core.services import Services
-from flows import engine
+from flows import engine, sealed
 from flows.engine import UNDELIVERED
 from flows.node import Context
 from flows.types import (
+    ButtonIn,
     CreateReferral,
     DeleteMyData,
     Effect,
     FollowUpView,
     Input,
     Outcome,
+    SealedView,
     Session,
 )
 from storage.referrals import DuplicateCode
@@ -79,6 +81,14 @@ class HerSide:
         ]
         return services.flow_context(referrals, views, user.followups)
 
+    async def opening(self, user: User, inp: Input, ctx: Context) -> Context:
+        """The context with the sealed message her tap opens, if it is hers and still kept."""
+        wanted = sealed.sealed_id(inp.data) if isinstance(inp, ButtonIn) else None
+        found = await self.services.sealed.get(wanted, user.id) if wanted is not None else None
+        if found is None:
+            return ctx
+        return replace(ctx, opened=SealedView(found.id, found.text, found.buttons))
+
     def translator(self, session: Session) -> Translator:
         """The translator for a session: its locale and its region's time zone."""
         regions = self.services.regions
@@ -95,7 +105,7 @@ class HerSide:
         services = self.services
         user = await services.users.get_or_create(person_id)
         session = Session.from_dict(await services.sessions.load(user.id))
-        ctx = await self.context_for(user)
+        ctx = await self.opening(user, inp, await self.context_for(user))
         for _ in range(CODE_ATTEMPTS):
             outcome = _until_delivered(engine.handle(session, inp, ctx))
             try:

@@ -21,6 +21,7 @@ from flows.types import (
     DeleteMessages,
     EditScreen,
     Effect,
+    RevealMessage,
     Screen,
     SendMyDataCopy,
     SendNotice,
@@ -81,6 +82,8 @@ class ChatEffects:
                 await self.send(screen, seq)
             case EditScreen(screen=screen, seq=seq):
                 await self.edit(screen, seq)
+            case RevealMessage(screen=screen):
+                await self.edit(screen, None)  # the sealed preview becomes its content
             case SendNotice(bubble=bubble):
                 await self.send_text(bubble_text(bubble, self.tr))
             case DeleteMessages(message_ids=ids):

@@ -9,6 +9,9 @@ she is marked unreachable and her pending follow-ups are cancelled.
 Delivery is at least once: a row is claimed ('sending') before the request and recorded after
 it. If the process dies in between, or a request times out after Telegram accepted it, the row is
 sent again on the next attempt: that message can arrive twice. Nothing else is ever sent twice.
+
+Just before a message to her goes out, the delivery policy (bot/core/delivery.py) is asked
+again: what may no longer go is cancelled, what must wait for her window is held until then.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.core import delivery
 from bot.core.services import Services
 from bot.telegram.render import inline_keyboard
 from flows.followups.kinds import HER_KINDS, STAFF_KINDS
@@ -210,18 +214,34 @@ class OutboxWorker:
     # ------------------------------------------------------------------ one message
 
     async def _wanted(self, queued: Queued) -> bool:
-        """A notification or staff reminder of a referral someone already claimed is not sent."""
+        """Checks again just before sending: the delivery policy for her, claims for staff.
+
+        A message to her that may no longer go is cancelled, one that must wait for her window
+        is held until then; a notification or staff reminder of a referral someone already
+        claimed is not sent.
+        """
         message = queued.message
+        services = self.services
+        if message.user_id is not None:
+            verdict = await delivery.at_send(services, message)
+            if verdict.allowed and verdict.at is not None and verdict.held(services.clock()):
+                await services.outbox.hold(queued.id, verdict.at)
+                return False
+            if not verdict.allowed:
+                await services.outbox.skip(queued.id)
+                log.info("a message to her was cancelled at send time (%s)", verdict.reason)
+            return verdict.allowed
         if message.kind in UNCLAIMED_KINDS and message.referral_id is not None:
-            referral = await self.services.referrals.by_id(message.referral_id)
-            return referral is not None and referral.status == ReferralStatus.NEW
+            referral = await services.referrals.by_id(message.referral_id)
+            if referral is None or referral.status != ReferralStatus.NEW:
+                await services.outbox.skip(queued.id)
+                return False
         return True
 
     async def _send(self, queued: Queued) -> None:
         message = queued.message
         services = self.services
         if not await self._wanted(queued):
-            await services.outbox.skip(queued.id)
             return
         await self._pace()
         try:

@@ -66,6 +66,7 @@ class TellHer:
 
     code: str
     screen: Screen
+    kind: str = "to_her"  # "closing": the one message that may follow the closure
 
 
 @dataclass(frozen=True, slots=True)

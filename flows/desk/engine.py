@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from flows import relay, reports
 from flows.desk import access, notices, screens
@@ -86,6 +86,9 @@ class DeskContext:
     queue: tuple[CaseCard, ...] = ()
     today: date | None = None
     report: ReportData | None = None
+    # For a message typed to her, what the delivery policy says: refused, or when it arrives.
+    message_refused: bool = False
+    arrives_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +172,9 @@ def _view(case: CaseDetail, ctx: DeskContext) -> Screen:
     return screens.case_screen(case, access.offered(ctx.me, case), ctx.flow)
 
 
-def _her(case: CaseDetail, message: Bubble, thread: bool = False) -> TellHer:
+def _her(case: CaseDetail, message: Bubble, thread: bool = False, kind: str = "to_her") -> TellHer:
     rows = relay.thread_keyboard(case.code) if thread else ()
-    return TellHer(case.code, Screen("to_her", neutral(*message.parts).bubbles, rows))
+    return TellHer(case.code, Screen("to_her", neutral(*message.parts).bubbles, rows), kind)
 
 
 def _refuse(session: DeskSession, verb: str, ctx: DeskContext, audit: bool = True) -> DeskOutcome:
@@ -196,7 +199,8 @@ def _changed(
     effects: list[DeskEffect] = [change, Audit(f"case.{verb}", case.code)]
     update = notices.her_update(after.status, case.code) if after.status != case.status else None
     if update is not None:
-        effects.append(_her(case, update))
+        closing = after.status == ReferralStatus.CLOSED
+        effects.append(_her(case, update, kind="closing" if closing else "to_her"))
     shown = _view(after, ctx)
     effects += [send(shown) if verb == "claim" else edit(shown), AnswerButton()]
     return DeskOutcome(session, tuple(effects))
@@ -339,12 +343,19 @@ def _typed(session: DeskSession, text: str, ctx: DeskContext) -> DeskOutcome:
         effects.append(AddNote(code, text))
         after = replace(case, notes=(*case.notes, (now, text))[-NOTES_SHOWN:])
     else:
+        if ctx.message_refused:  # the delivery policy says no (she left, or is gone)
+            refusal = send(screens.done_screen(notices.typed_refused("relay", code)))
+            return DeskOutcome(
+                DeskSession(), (ClearTyping(), Audit("desk.refused", code, "relay"), refusal)
+            )
         effects += [RelayToHer(code, text), _her(case, notices.to_her(code, text), thread=True)]
         after = replace(case, thread=(*case.thread, ("to_her", text))[-THREAD_SHOWN:])
+    held = kind == "relay" and ctx.arrives_at is not None and ctx.arrives_at > now
+    done = notices.held_notice(code, ctx.arrives_at) if held and ctx.arrives_at else None
     effects += [
         ClearTyping(),
         Audit(f"case.{kind}", code),
-        send(screens.done_screen(notices.done_notice(kind, code))),
+        send(screens.done_screen(done or notices.done_notice(kind, code))),
         Audit("case.view", code),
         send(_view(after, ctx)),
     ]

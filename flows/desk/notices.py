@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flows.desk.model import HER_UPDATES, SERVICE_KINDS, CaseCard, button
 from flows.node import Context
-from flows.types import Bubble, Button, Plain, Text, bubble, t
+from flows.types import Bubble, Button, Moment, Plain, Text, bubble, t
 
 REPLY_LABEL = t("✉️ Reply")
 NOT_CURRENT = t("This menu is no longer current. Here is the current one.")
@@ -136,6 +138,18 @@ def done_notice(kind: str, code: str) -> Bubble:
         ),
     }[kind]
     return bubble(text)
+
+
+def held_notice(code: str, at: datetime) -> Bubble:
+    """Says when a relayed message will reach her (held for her safe time)."""
+    return bubble(
+        t(
+            "Saved for the person of {code}. It reaches her {when}, inside the time she chose "
+            "to be contacted.",
+            code=Plain(code),
+            when=Moment(at, "datetime"),
+        )
+    )
 
 
 def typed_refused(kind: str, code: str) -> Bubble:

@@ -2,8 +2,9 @@
 
 What each kind asks and what her answers do is in flows/followups/kinds.py. Follow-up messages
 arrive outside the conversation, so their buttons carry "f:<id>:<answer>"
-(or "f:pause" / "f:stop") and work whatever screen she is on. The first line of every message
-the bot sends on its own is a neutral greeting, so a lock-screen preview reveals nothing.
+(or "f:pause" / "f:stop") and work whatever screen she is on. Every message the bot sends on its
+own arrives sealed (flows/sealed.py): a lock-screen preview shows one neutral sentence; once she
+opens it, its first line is a neutral greeting.
 """
 
 from __future__ import annotations

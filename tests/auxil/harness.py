@@ -15,6 +15,7 @@ from bot.simulator import BotApiSimulator, SimUser
 from bot.telegram import app as telegram_app
 from bot.telegram.outbox import OutboxWorker
 from storage.crypto import create_key_file
+from tests.auxil.sealed import open_all
 
 TOKEN = "123456789:TEST-token-never-in-logs"
 SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "bot-api-spec.json"
@@ -54,6 +55,7 @@ class Jembatan:
     services: Services | None = None
     webhook: telegram_app.Webhook | None = None
     sweep_seconds: float = 3600.0  # tests call run_due(); test_followups shows the job itself
+    people: list[SimUser] = field(default_factory=list)
 
     @property
     def outbox(self) -> OutboxWorker:
@@ -111,7 +113,16 @@ class Jembatan:
 
     def user(self, first_name: str = "Sari", language_code: str = "id") -> SimUser:
         """A new person in a private chat with the bot."""
-        return self.sim.user(first_name=first_name, language_code=language_code)
+        person = self.sim.user(first_name=first_name, language_code=language_code)
+        self.people.append(person)
+        return person
+
+    async def open_sealed(self) -> int:
+        """Every person opens the sealed previews in her chat ("Buka"); returns how many."""
+        opened = 0
+        for person in self.people:
+            opened += await open_all(person)
+        return opened
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from flows.regions import REGION_CODE_SYSTEM
 from flows.types import Plain, Screen
 from storage.outbox import CONTEXT
 from storage.referrals import NewReferral
-from tests.auxil.harness import settings_in
+from tests.auxil.harness import FakeClock, settings_in
 
 KUPANG = "53.71"
 TELEGRAM_KEYS = {"inline_keyboard", "callback_data", "reply_markup", "markup"}
@@ -26,7 +26,7 @@ TELEGRAM_KEYS = {"inline_keyboard", "callback_data", "reply_markup", "markup"}
 
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
-    opened = await open_services(settings_in(tmp_path))
+    opened = await open_services(settings_in(tmp_path), clock=FakeClock())  # 15:05 WITA
     yield opened
     await opened.close()
 
@@ -86,16 +86,20 @@ async def test_a_message_to_her_with_thread_buttons_is_stored_as_neutral_data(
     data = await stored_payload(services, ids[0])
     assert set(data) == {"text", "buttons", "protect"}
     assert not keys_in(data) & TELEGRAM_KEYS
-    assert data["text"] == "Halo, Kak 👋\nPesan dari petugas"
-    assert data["buttons"] == [
-        [["↩ Balas", f"r:reply:{code}"]],
-        [["✖ Tutup percakapan", f"r:close:{code}"]],
-    ]
+    assert data["text"] == "Ada pesan baru untuk Kakak.", "the row carries only the preview"
+    [[[label, opens]]] = data["buttons"]
+    assert label == "Buka" and opens.startswith("o:")
     assert data["protect"] is True, "she shares her phone"
 
     queued = await services.outbox.claim(ids[0])
     assert queued is not None
-    assert queued.message.buttons == (
+    assert queued.message.buttons == ((("Buka", opens),),)
+    async with services.db.transaction() as conn:
+        await services.outbox.sent(conn, ids[0], 1)
+    sealed = await services.sealed.get(int(opens.removeprefix("o:")), user_id)
+    assert sealed is not None, "the content waits, sealed, until she opens it"
+    assert sealed.text == "Halo, Kak 👋\nPesan dari petugas"
+    assert sealed.buttons == (
         (("↩ Balas", f"r:reply:{code}"),),
         (("✖ Tutup percakapan", f"r:close:{code}"),),
     )
@@ -129,8 +133,28 @@ async def test_only_the_last_message_of_a_screen_carries_the_buttons(services: S
         neutral(Plain("satu")).bubbles + neutral(Plain("dua")).bubbles,
         relay.thread_keyboard(code),
     )
+    _, token = await services.caseworkers.invite(
+        "Ana", "caseworker", [KUPANG], ["*"], timedelta(days=1)
+    )
     async with services.db.transaction() as conn:
-        ids = await notices.to_her(services, conn, user_id, screen, kind="to_her")
+        worker_id = await services.caseworkers.redeem(conn, token, 8003)
+    assert worker_id is not None
+    worker = await services.caseworkers.get(worker_id)
+    referral = await services.referrals.by_code(code)
+    assert referral is not None and worker is not None
+    async with services.db.transaction() as conn:
+        ids = await notices.to_staff(services, conn, [worker], screen, kind="t", referral=referral)
     first, last = [await stored_payload(services, i) for i in ids]
     assert first["buttons"] == []
     assert len(last["buttons"]) == 2
+
+    async with services.db.transaction() as conn:  # to her: one sealed preview holds it all
+        [preview] = await notices.to_her(services, conn, user_id, screen, kind="to_her")
+        await services.outbox.sent(conn, preview, 1)
+    row = await services.db.fetchone(
+        "SELECT id FROM sealed_messages WHERE outbox_id = ?", (preview,)
+    )
+    assert row is not None
+    sealed = await services.sealed.get(int(row["id"]), user_id)
+    assert sealed is not None and "satu" in sealed.text and "dua" in sealed.text
+    assert len(sealed.buttons) == 2

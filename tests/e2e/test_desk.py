@@ -79,14 +79,17 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     assert any(f"Anda mengambil {code}" in (m.text or "") for m in winner.bot_messages)
     case_view = "\n".join(m.text or "" for m in winner.bot_messages[-2:])
     assert "Nama panggilan: Mawar" in case_view, "the case view shows consented details"
+    await jembatan.open_sealed()
     assert f"Permintaan {code} sudah diterima petugas." in (her.last_message or "")
 
     await winner.press("📞 Tandai sudah dihubungi")
     await winner.press("🔧 Tandai sedang diproses")
+    await jembatan.open_sealed()
     assert her.last_message == NEUTRAL + f"Permintaan {code} sedang diproses."
     await winner.press("✅ Tutup dengan hasil")
     await winner.press("Sudah mendapat bantuan")
     assert "Hasil: Sudah mendapat bantuan" in (winner.bot_messages[-2].text or "")
+    await jembatan.open_sealed()
     assert her.last_message == NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
 
     history = await jembatan.services.referrals.history(referral.id)
@@ -213,6 +216,7 @@ async def test_messages_are_relayed_both_ways_without_revealing_accounts(
     ana, her, code = await claimed_case(jembatan)
     await ana.press("✉️ Tulis ke penerima")
     await ana.send("Halo Kak, kapan bisa datang ke kantor?")
+    await jembatan.open_sealed()
     incoming = her.bot_messages[-1]
     assert (
         incoming.text
@@ -258,6 +262,7 @@ async def test_hand_over_to_her_home_region_notifies_its_caseworkers(jembatan: J
     assert referral.claimed_by is None
     history = [s for _, _, s in await jembatan.services.referrals.history(referral.id)]
     assert history == ["new", "claimed", "handed_over", "new"]
+    await jembatan.open_sealed()
     assert (
         her.last_message
         == NEUTRAL + f"Permintaan {code} sudah diteruskan ke kantor di Kota Kediri."

@@ -27,9 +27,10 @@ def sent_to(user: SimUser) -> list[str]:
 
 
 async def at(jembatan: Jembatan, moment: datetime) -> None:
-    """Moves the clock to a moment and runs the sweeper."""
+    """Moves the clock to a moment, runs the sweeper, and she opens what arrived."""
     jembatan.clock.now = moment
     await jembatan.run_due()
+    await jembatan.open_sealed()
 
 
 async def test_contact_check_not_yet_escalates_to_caseworker_and_supervisor(
@@ -251,6 +252,7 @@ async def test_the_job_queue_runs_the_sweeper(jembatan: Jembatan) -> None:
         if len(her.bot_messages) > before:
             break
         await asyncio.sleep(0.05)
+    await jembatan.open_sealed()
     assert "apakah sudah ada petugas" in her.last_message
     assert jembatan.app is not None and jembatan.app.job_queue is not None
     assert [j.name for j in jembatan.app.job_queue.jobs()] == ["followup-sweeper"]

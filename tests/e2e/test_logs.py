@@ -61,6 +61,7 @@ async def test_a_full_run_with_follow_ups_floods_blocks_and_erasure_logs_nothing
     jembatan.sim.flood(1.5, "sendMessage")
     jembatan.clock.now = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)  # 08:30 WITA
     await jembatan.run_due()
+    await jembatan.open_sealed()
     await her.press("⏳ Belum")
     her.block()
     jembatan.clock.now = datetime(2027, 1, 17, 0, 0, tzinfo=UTC)

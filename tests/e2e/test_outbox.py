@@ -34,6 +34,7 @@ async def test_due_while_stopped_is_sent_on_start_when_still_valid(jembatan: Jem
     await jembatan.start()  # the sweeper job runs once at start
 
     await eventually(lambda: len(her.bot_messages) > before)
+    await jembatan.open_sealed()
     assert "apakah sudah ada petugas" in her.last_message
 
 
