@@ -42,7 +42,7 @@ from flows.desk.model import (
     parse,
     parse_day,
 )
-from flows.followups import neutral
+from flows.greeting import neutral
 from flows.node import Context
 from flows.status import CaseOutcome, ReferralStatus
 from flows.types import (

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
+from flows.greeting import NEUTRAL_FIRST_LINE
+from flows.greeting import neutral as neutral
 from flows.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
 from flows.types import (
     AnswerFollowUp,
@@ -31,7 +33,6 @@ PREFIX = "f"
 #: Bump when the text of the follow-up consent (REMINDERS_OFFER) changes.
 FOLLOWUP_CONSENT_VERSION = "followup-consent-2026-11-v1"
 STOP_WORDS = frozenset({"berhenti", "stop"})
-NEUTRAL_FIRST_LINE = t("Hello, Kak 👋")
 
 
 def button(followup_id: int, answer: str) -> str:
@@ -73,11 +74,6 @@ def message(
         (bubble(NEUTRAL_FIRST_LINE, question(kind, code, programme, starts)),),
         (buttons, control_row()),
     )
-
-
-def neutral(*parts: Part) -> Screen:
-    """Any other message the bot sends her on its own: the greeting first, then the news."""
-    return Screen("to_her", (bubble(NEUTRAL_FIRST_LINE, *parts),))
 
 
 def _answerable(ctx: Context, followup_id: str, key: str) -> tuple[FollowUpView, Answer] | None:

@@ -13,7 +13,7 @@ import pytest
 from bot.core import notices
 from bot.core.services import Services, open_services
 from flows import relay
-from flows.followups import neutral
+from flows.greeting import neutral
 from flows.regions import REGION_CODE_SYSTEM
 from flows.types import Plain, Screen
 from storage.outbox import CONTEXT
