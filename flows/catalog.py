@@ -1,6 +1,6 @@
 """The service catalog: regions and offices, programmes, health, going home and hotlines.
 
-The catalog is data that a Dinas Sosial edits and validates (see flows/catalog_load.py); this module
+The catalog is data that a Dinas Sosial edits and validates (see flows/catalog_load/); this module
 holds its immutable model and the queries the conversations ask of it. Every entry that names a
 contact carries the date it was last verified. Region codes are Kemendagri kab/kota codes ("35.71").
 """
