@@ -82,7 +82,7 @@ async def on_created(services: Services, conn: aiosqlite.Connection, referral: R
         if referral.service in {"training", "livelihood"}
         else None
     )
-    if programme is not None:
+    if programme is not None and programme.starts is not None:
         zone = zone_of(services, referral.region_code)
         due = local_morning(programme.starts - timedelta(days=1), zone, referral.time_window)
         valid = datetime.combine(programme.starts, time(0), ZoneInfo(zone))

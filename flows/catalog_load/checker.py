@@ -10,7 +10,7 @@ import yaml
 from lokal import parse_phone
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from flows.catalog import Catalog
+from flows.catalog import NATIONAL, STALE_AFTER_MONTHS, Catalog
 from flows.catalog_load.errors import CatalogError
 from flows.catalog_load.facilities import read_facility
 from flows.catalog_load.going_home import read_going_home
@@ -21,9 +21,10 @@ from flows.catalog_load.regions import read_region
 from flows.regions import RegionDirectory
 
 SECTIONS = ("regions", "programmes", "facilities", "going_home", "hotlines")
-META = ("version", "sample", "notice", "region_codes")
+META = ("version", "sample", "notice", "region_codes", "stale_after_months")
 
 _REGION_CODE = re.compile(r"\d{2}\.\d{2}")
+_PROVINCE_CODE = re.compile(r"\d{2}")
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _SHORT_SERVICE = re.compile(r"\d{3,4}")
 _CALL_CENTRE = re.compile(r"1500[- ]?\d{3,4}|0800[- ]?\d{1,4}[- ]?\d{3,4}")
@@ -69,6 +70,7 @@ class Checker:
             roots.append(Entry(self, file, document, "", (*META, *SECTIONS)))
 
         version, sample, notice, region_codes = self.meta(roots, default_file)
+        stale = self.stale_after_months(roots)
         sections: dict[str, list[tuple[Entry, Node]]] = {name: [] for name in SECTIONS}
         for root in roots:
             for name in SECTIONS:
@@ -120,6 +122,7 @@ class Checker:
             hotlines=tuple(hotlines),
             notice=notice,
             region_codes=region_codes,
+            stale_after_months=stale,
         )
 
     def meta(
@@ -151,6 +154,18 @@ class Checker:
             found["region_codes"].optional_text("region_codes") if "region_codes" in found else None
         )
         return version, sample, notice, codes
+
+    def stale_after_months(self, roots: list[Entry]) -> int:
+        """Reads the optional stale_after_months metadata (at least 1; default 6)."""
+        for root in roots:
+            if "stale_after_months" in root.fields:
+                months = root.optional_int("stale_after_months")
+                if months is not None and months < 1:
+                    root.error(
+                        root.fields["stale_after_months"], "stale_after_months must be 1 or more"
+                    )
+                return months or STALE_AFTER_MONTHS
+        return STALE_AFTER_MONTHS
 
     def entries(
         self, items: list[tuple[Entry, Node]], what: str
@@ -215,6 +230,32 @@ class Checker:
         if code:
             self.region_ref(entry, entry.fields["region"], code)
         return code
+
+    def scopes(self, entry: Entry) -> tuple[str, ...]:
+        """Reads where an entry applies: kab/kota codes, province codes or "national".
+
+        `region` is one code or a list of them; a kab/kota must be declared in regions, a
+        province ("35") must exist, and "national" means the whole country.
+        """
+        node = entry.fields.get("region")
+        if isinstance(node, SequenceNode):
+            found = entry.items("region", required=True)
+        else:
+            code = entry.text("region")
+            found = [(node, code)] if code and node is not None else []
+        scopes: list[str] = []
+        for item, code in found:
+            if code == NATIONAL or (
+                _PROVINCE_CODE.fullmatch(code) and self.directory.province(code)
+            ):
+                pass
+            elif _PROVINCE_CODE.fullmatch(code):
+                entry.error(item, f"unknown province code {code!r}: not a Kemendagri province code")
+            else:
+                self.region_ref(entry, item, code)
+            if code not in scopes:
+                scopes.append(code)
+        return tuple(scopes)
 
     def verified(self, entry: Entry) -> date:
         """Reads the required last_verified date, which must not be in the future."""

@@ -25,6 +25,7 @@ _FACILITY_FIELDS = {
     "last_verified",
     "note",
     "source",
+    "unverified",
 }
 
 
@@ -34,7 +35,7 @@ def read_facility(
     """Reads one health facility entry; None when it has errors."""
     entry = Entry(checker, file, node, checker.label(node, what, "key"), _FACILITY_FIELDS)
     key = checker.key(entry, "facility")
-    region = checker.referred_region(entry)
+    scopes = checker.scopes(entry)
     services = []
     for service_node, service in entry.items("services", required=True):
         if service not in HEALTH_SERVICES:
@@ -44,7 +45,7 @@ def read_facility(
             services.append(service)
     facility = HealthFacility(
         key=key,
-        region=region,
+        regions=scopes,
         name=entry.localized("name"),
         services=tuple(services),
         address=entry.localized("address"),
@@ -55,5 +56,6 @@ def read_facility(
         last_verified=checker.verified(entry),
         note=entry.optional_localized("note"),
         source=entry.optional_text("source"),
+        unverified=entry.boolean("unverified", required=False),
     )
     return facility if entry.ok else None

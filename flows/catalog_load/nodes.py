@@ -179,9 +179,9 @@ class Entry:
         self.error(node, f"wrong type for {name!r}: expected a whole number, got {describe(node)}")
         return None
 
-    def boolean(self, name: str) -> bool:
-        """Returns a required true/false field."""
-        node = self.node(name, required=True)
+    def boolean(self, name: str, *, required: bool = True) -> bool:
+        """Returns a true/false field (an optional one that is absent is false)."""
+        node = self.node(name, required=required)
         if node is None:
             return False
         if isinstance(node, ScalarNode) and node.tag == _BOOL_TAG:

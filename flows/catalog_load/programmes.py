@@ -31,6 +31,7 @@ _PROGRAMME_FIELDS = {
     "last_verified",
     "note",
     "source",
+    "unverified",
 }
 
 
@@ -38,7 +39,7 @@ def read_programme(checker: Checker, file: str, node: MappingNode, what: str) ->
     """Reads one programme entry; None when it has errors but an ended date."""
     entry = Entry(checker, file, node, checker.label(node, what, "key"), _PROGRAMME_FIELDS)
     key = checker.key(entry, "programme")
-    region = checker.referred_region(entry)
+    scopes = checker.scopes(entry)
     kind = entry.text("kind")
     if kind and kind not in PROGRAMME_KINDS:
         kinds = ", ".join(sorted(PROGRAMME_KINDS))
@@ -49,7 +50,8 @@ def read_programme(checker: Checker, file: str, node: MappingNode, what: str) ->
             entry.error(tag_node, f"unknown programme tag {tag!r}")
         elif tag not in tags:
             tags.append(tag)
-    starts = entry.day("starts")
+    # Without starts, the programme is ongoing (national and provincial services often are).
+    starts = entry.optional_day("starts")
     ends = entry.optional_day("ends")
     # A running programme (started, not yet ended) is fine; one that is over is not.
     name, day = ("ends", ends) if ends not in (None, date.min) else ("starts", starts)
@@ -59,11 +61,11 @@ def read_programme(checker: Checker, file: str, node: MappingNode, what: str) ->
             f"{name} {day.isoformat()} is in the past (today is {checker.today.isoformat()})",
             ended=True,
         )
-    if ends is not None and starts != date.min and ends < starts:
+    if ends is not None and starts is not None and ends < starts:
         entry.error(entry.fields["ends"], f"ends {ends.isoformat()} is before starts")
     programme = Programme(
         key=key,
-        region=region,
+        regions=scopes,
         kind=kind,
         tags=tuple(tags),
         title=entry.localized("title"),
@@ -79,5 +81,6 @@ def read_programme(checker: Checker, file: str, node: MappingNode, what: str) ->
         last_verified=checker.verified(entry),
         note=entry.optional_localized("note"),
         source=entry.optional_text("source"),
+        unverified=entry.boolean("unverified", required=False),
     )
     return programme if entry.ok else None
