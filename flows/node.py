@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flows.catalog import Catalog
 from flows.regions import RegionDirectory
+from flows.routing import StaffCover
 from flows.types import (
     Bubble,
     Button,
@@ -28,7 +29,8 @@ class Context:
 
     new_code is a fresh random reference code the host drew for this step; referrals are
     this person's referrals as stored; followups the follow-up messages she may answer, and
-    reminders her follow-up choice ('on', 'paused' or 'off').
+    reminders her follow-up choice ('on', 'paused' or 'off'); staff what the reachable staff
+    accounts cover, so that she can be told who will handle a request (flows/routing.py).
     """
 
     now: datetime
@@ -39,6 +41,7 @@ class Context:
     retention_days: int = 180
     followups: tuple[FollowUpView, ...] = ()
     reminders: str = "off"
+    staff: tuple[StaffCover, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

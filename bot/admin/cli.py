@@ -18,6 +18,7 @@ from bot.admin.rotate import RotationProblem, rotate_key, tqdm_progress
 from bot.core.config import Settings, load_settings
 from bot.core.logs import setup_logging
 from bot.core.retention import RetentionPolicy, erase_on_request, purge
+from bot.core.routing import log_staffing
 from bot.core.services import open_services, utc_now
 from bot.telegram import app as telegram_app
 from bot.telegram.jobs import schedule_purge
@@ -62,6 +63,7 @@ async def run_bot(settings: Settings) -> None:
             sweep_seconds=settings.sweep_seconds,
         )
         await telegram_app.start(app, services.catalogs, webhook)
+        await log_staffing(services)
         schedule_purge(app, services, RetentionPolicy.from_settings(settings))
         print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
         try:
@@ -116,7 +118,11 @@ def parser() -> argparse.ArgumentParser:
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     inv = staff_sub.add_parser("invite", help="create an account and print its one-time link")
     inv.add_argument("--name", required=True)
-    inv.add_argument("--regions", required=True, help="kab/kota codes, comma-separated, or *")
+    inv.add_argument(
+        "--regions",
+        required=True,
+        help="comma-separated kab/kota codes (35.78), province codes (35), or * (all)",
+    )
     inv.add_argument("--services", default="*", help="training,livelihood,health,going_home,...")
     inv.add_argument("--role", default="caseworker", help="caseworker, supervisor or admin")
     inv.add_argument("--days", type=int, default=INVITE_DAYS, help="days the link stays valid")

@@ -63,7 +63,8 @@ class Conversation:
             for f in await services.followups.for_user(user.id)
             if f.state == "sent" and f.referral_id in codes
         ]
-        return services.flow_context(referrals, views, user.followups)
+        staff = await services.caseworkers.covers()
+        return services.flow_context(referrals, views, user.followups, staff)
 
     def translator(self, session: Session) -> Translator:
         """The translator for a session: its locale and its region's time zone."""
