@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from lokal import parse_phone
 
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
+from flows.handling import handled_by, handler_for
 from flows.node import (
     Context,
     Node,
@@ -53,7 +54,7 @@ ORIGIN_KEYS = ("key", "need", "kind")
 
 def begin(session: Session, ctx: Context, *, service: str, item: str, **answers: str) -> Step:
     """Starts a referral from an information screen (nothing is kept until she sends it)."""
-    if ctx.catalog.office_for(session.region_code) is None:
+    if handler_for(session.region_code, service, ctx) is None:
         return Step(
             session,
             notices=(
@@ -112,7 +113,8 @@ def _cancel_row() -> tuple[Button, ...]:
 
 
 def _office_name(session: Session, ctx: Context) -> Part:
-    office = ctx.catalog.office_for(session.region_code)
+    service = session.answer("service") or session.param("service")
+    office = handler_for(session.region_code, service, ctx)
     return office.name if office else Plain("-")
 
 
@@ -481,7 +483,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
     if urgent:
         answers["urgency"] = "urgent"
     answers.setdefault("urgency", "normal")
-    office = ctx.catalog.office_for(session.region_code)
+    office = handler_for(session.region_code, answers["service"], ctx)
     if office is None or session.region_code is None:
         return cancelled(session)
     kept = (
@@ -510,6 +512,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
         code=ctx.new_code,
         contact=answers.get("contact", "chat"),
         due=_due(session, ctx).isoformat(),
+        service=answers["service"],
     )
     return Step(replace(done, draft=()), effects=(create,))
 
@@ -586,7 +589,7 @@ def view_done(session: Session, ctx: Context) -> Screen:
         )
     bubbles: tuple[Bubble, ...] = (
         bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
-        bubble(nxt),
+        bubble(nxt, *handled_by(session.region_code, session.param("service"), ctx)),
         bubble(t("You can follow it in 📋 My requests.")),
     )
     rows: tuple[tuple[Button, ...], ...] = (
