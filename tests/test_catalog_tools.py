@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.admin import catalog as tools
+from bot.core.routing import staffing_warning
 from flows.catalog_load import DEFAULT_CATALOG, load_catalog
 from flows.regions import RegionDirectory, default_directory
 from flows.routing import StaffCover
@@ -158,3 +159,21 @@ def test_import_shows_the_changes_and_applies_nothing_when_refused(
     )
     assert code == 1 and "~ hotlines police: note.en" in seen
     assert _snapshot(target) == before
+
+
+def test_staffing_warning_is_loud_when_requests_would_reach_nobody(
+    regions: RegionDirectory,
+) -> None:
+    nobody = staffing_warning((), regions)
+    assert nobody is not None and nobody.startswith("NO STAFF ACCOUNT CAN RECEIVE REQUESTS")
+    province_only = staffing_warning((StaffCover("caseworker", ("35",), ("*",)),), regions)
+    assert province_only is not None and "KAB/KOTA WOULD REACH NOBODY" in province_only
+    assert staffing_warning((StaffCover("supervisor", ("*",), ()),), regions) is None
+
+
+async def test_caseworker_list_says_so_when_nobody_can_receive_requests(tmp_path: Path) -> None:
+    code, _, err = await run_cli("init", data_dir=tmp_path)
+    assert code == 0, err
+    code, out, err = await run_cli("caseworker", "list", data_dir=tmp_path)
+    assert code == 0, err
+    assert "WARNING: NO STAFF ACCOUNT CAN RECEIVE REQUESTS" in out
