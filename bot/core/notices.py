@@ -137,7 +137,7 @@ async def announce(services: Services, conn: aiosqlite.Connection, code: str) ->
     await services.referrals.mark_routed(conn, referral.id, len(ids))
     if not ids:
         await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
-        log.error("a new referral reached NOBODY: no staff at any level (audit: referral.unrouted)")
+        log.warning("a new referral reached NOBODY: no staff at any level (audit: unrouted)")
     else:
         log.info("a new referral was routed to the %s level", level)
     return ids

@@ -60,8 +60,8 @@ def staffing_warning(staff: Sequence[StaffCover], directory: RegionDirectory) ->
 
 
 async def log_staffing(services: Services) -> str | None:
-    """Logs at start-up, as an error, when some requests would reach nobody; returns the line."""
+    """Logs a loud warning at start-up when some requests would reach nobody; returns the line."""
     warning = staffing_warning(covers_of(await services.caseworkers.all()), services.regions)
     if warning:
-        log.error(warning)
+        log.warning(warning)
     return warning
