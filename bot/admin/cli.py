@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.admin import caseworkers as admin
-from bot.admin import catalog as catalog_tools
 from bot.admin.audit import audit_lines
 from bot.admin.backup import BackupProblem, backup
 from bot.admin.caseworkers import INVITE_DAYS
@@ -98,6 +97,8 @@ def _confirm(diff: list[str]) -> bool:
 
 async def catalog_command(settings: Settings, args: argparse.Namespace) -> int:
     """Runs `catalog check | coverage | export | import`."""
+    from bot.admin import catalog as catalog_tools  # openpyxl is loaded only for these commands
+
     target = args.path or settings.catalog or DEFAULT_CATALOG
     today = utc_now().date()
     regions = default_directory()
