@@ -1,8 +1,12 @@
 """The service catalog: regions and offices, programmes, health, going home and hotlines.
 
-The catalog is data that a Dinas Sosial edits and validates (see flows/catalog_load.py); this module
+The catalog is data that a Dinas Sosial edits and validates (see flows/catalog_load/); this module
 holds its immutable model and the queries the conversations ask of it. Every entry that names a
 contact carries the date it was last verified. Region codes are Kemendagri kab/kota codes ("35.71").
+
+Tiers: a programme, facility or going-home entry applies to one or more kab/kota ("35.78"), to a
+whole province ("35") or to the whole country ("national"). Queries return the entries that apply
+to a kab/kota, most local first: its own, then its province's, then national ones.
 """
 
 from __future__ import annotations
@@ -40,6 +44,37 @@ HEALTH_SERVICES: frozenset[str] = frozenset(
 #: What services_available() adds when a region has a going-home entry.
 GOING_HOME = "going_home"
 
+#: The scope of an entry that applies to the whole country.
+NATIONAL = "national"
+
+#: The tiers of an entry for a kab/kota, most local first.
+LOCAL, PROVINCE, COUNTRY = 0, 1, 2
+
+#: After how many months without a check an entry counts as old (catalog metadata can change it).
+STALE_AFTER_MONTHS = 6
+
+
+def province_of(code: str) -> str:
+    """The province code ("35") of a kab/kota code ("35.78")."""
+    return code.split(".", 1)[0]
+
+
+def tier_of(scopes: tuple[str, ...], code: str | None) -> int | None:
+    """How an entry with these scopes applies to a kab/kota: LOCAL, PROVINCE, COUNTRY or None."""
+    if code and code in scopes:
+        return LOCAL
+    if code and province_of(code) in scopes:
+        return PROVINCE
+    if NATIONAL in scopes:
+        return COUNTRY
+    return None
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole calendar months from one day to a later one (0 when less than a month)."""
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Office:
@@ -63,15 +98,15 @@ class RegionEntry:
 
 @dataclass(frozen=True, slots=True)
 class Programme:
-    """A training or livelihood programme offered in a kab/kota."""
+    """A training or livelihood programme, for some kab/kota, a province or the country."""
 
     key: str
-    region: str
+    regions: tuple[str, ...]
     kind: str
     tags: tuple[str, ...]
     title: Localized
     provider: Localized
-    starts: date
+    starts: date | None
     ends: date | None
     place: Localized
     cost: Localized
@@ -82,18 +117,21 @@ class Programme:
     last_verified: date
     note: Localized | None = None
     source: str | None = None
+    #: Marked unverified in the catalog: her screens say so.
+    unverified: bool = False
 
     def open_on(self, day: date) -> bool:
-        """Tells whether the programme is not over on that day (running or still to come)."""
-        return (self.ends or self.starts) >= day
+        """Tells whether the programme is not over on that day (running, ongoing or to come)."""
+        last = self.ends or self.starts
+        return last is None or last >= day
 
 
 @dataclass(frozen=True, slots=True)
 class HealthFacility:
-    """A place (Puskesmas, clinic, office desk) offering health services in a kab/kota."""
+    """A place or kind of place (Puskesmas, clinic, office desk) offering health services."""
 
     key: str
-    region: str
+    regions: tuple[str, ...]
     name: Localized
     services: tuple[str, ...]
     address: Localized
@@ -104,18 +142,22 @@ class HealthFacility:
     last_verified: date
     note: Localized | None = None
     source: str | None = None
+    #: Marked unverified in the catalog: her screens say so.
+    unverified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class GoingHome:
-    """What support exists in a kab/kota for going back to one's home region, and how to ask."""
+    """What support exists for going back to one's home region, and how to ask."""
 
-    region: str
+    regions: tuple[str, ...]
     support: Localized
     how: Localized
     last_verified: date
     note: Localized | None = None
     source: str | None = None
+    #: Marked unverified in the catalog: her screens say so.
+    unverified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +173,7 @@ class Catalog:
     hotlines: tuple[Hotline, ...]
     notice: str | None = None
     region_codes: str | None = None
+    stale_after_months: int = STALE_AFTER_MONTHS
 
     def region(self, code: str | None) -> RegionEntry | None:
         """Returns the covered kab/kota with this code, or None."""
@@ -142,11 +185,13 @@ class Catalog:
         return entry.office if entry else None
 
     def programmes_in(self, code: str | None, kind: str | None = None) -> tuple[Programme, ...]:
-        """Returns a kab/kota's programmes (optionally of one kind), soonest start first."""
+        """Returns the programmes for a kab/kota (optionally of one kind), most local first."""
         found = [
-            p for p in self.programmes if p.region == code and (kind is None or p.kind == kind)
+            (tier, p.starts or date.min, p.key, p)
+            for p in self.programmes
+            if (tier := tier_of(p.regions, code)) is not None and kind in (None, p.kind)
         ]
-        return tuple(sorted(found, key=lambda p: (p.starts, p.key)))
+        return tuple(p for *_, p in sorted(found, key=lambda f: f[:3]))
 
     def programme(self, key: str) -> Programme | None:
         """Returns the programme with this key, or None."""
@@ -155,20 +200,31 @@ class Catalog:
     def facilities_in(
         self, code: str | None, service: str | None = None
     ) -> tuple[HealthFacility, ...]:
-        """Returns a kab/kota's health facilities, optionally only those offering a service."""
-        return tuple(
-            f
-            for f in self.facilities
-            if f.region == code and (service is None or service in f.services)
-        )
+        """Returns the facilities for a kab/kota (optionally offering a service), local first."""
+        found = [
+            (tier, n, f)
+            for n, f in enumerate(self.facilities)
+            if (tier := tier_of(f.regions, code)) is not None
+            and (service is None or service in f.services)
+        ]
+        return tuple(f for *_, f in sorted(found, key=lambda e: e[:2]))
 
     def facility(self, key: str) -> HealthFacility | None:
         """Returns the health facility with this key, or None."""
         return next((f for f in self.facilities if f.key == key), None)
 
+    def going_home_in(self, code: str | None) -> tuple[GoingHome, ...]:
+        """Returns the going-home entries for a kab/kota, most local first."""
+        found = [
+            (tier, n, g)
+            for n, g in enumerate(self.going_home)
+            if (tier := tier_of(g.regions, code)) is not None
+        ]
+        return tuple(g for *_, g in sorted(found, key=lambda e: e[:2]))
+
     def going_home_for(self, code: str | None) -> GoingHome | None:
-        """Returns the going-home information of a kab/kota, or None."""
-        return next((g for g in self.going_home if g.region == code), None)
+        """Returns the most local going-home information for a kab/kota, or None."""
+        return next(iter(self.going_home_in(code)), None)
 
     def hotlines_for(self, code: str | None) -> tuple[Hotline, ...]:
         """Returns the national hotlines, then those of the kab/kota, in catalog order."""
@@ -177,11 +233,14 @@ class Catalog:
         return (*national, *local)
 
     def services_available(self, code: str | None) -> set[str]:
-        """Returns what a kab/kota offers: programme kinds, health services and "going_home"."""
-        found = {p.kind for p in self.programmes if p.region == code}
-        for f in self.facilities:
-            if f.region == code:
-                found.update(f.services)
+        """Returns what a kab/kota is offered at any tier: kinds, health services, "going_home"."""
+        found = {p.kind for p in self.programmes_in(code)}
+        for f in self.facilities_in(code):
+            found.update(f.services)
         if self.going_home_for(code) is not None:
             found.add(GOING_HOME)
         return found
+
+    def is_old(self, verified: date, today: date) -> bool:
+        """Tells whether an entry verified on that day has not been checked for too long."""
+        return months_between(verified, today) >= self.stale_after_months

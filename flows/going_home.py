@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flows.intake import begin
 from flows.node import BACK, Context, Node, Step, common_action, footer, goto
+from flows.tiers import trust_notes, where_it_applies
 from flows.types import Bubble, Button, Plain, Screen, Session, bubble, t
 
 CHOOSE_HOME = "home"
@@ -12,25 +13,33 @@ HELP_ME = "help"
 
 def view_support(session: Session, ctx: Context) -> Screen:
     """Explains the going-home support of her region and asks where home is."""
-    entry = ctx.catalog.going_home_for(session.region_code)
-    if entry is not None:
-        info = Bubble(
+    entries = ctx.catalog.going_home_in(session.region_code)
+    infos = tuple(
+        Bubble(
             (
                 entry.support,
                 t("How to ask for it: {how}", how=entry.how),
-                t("(last verified {date})", date=entry.last_verified),
+                where_it_applies(entry.regions, session.region_code, ctx),
+                *trust_notes(entry.last_verified, entry.unverified, ctx),
             )
         )
-    else:
-        info = bubble(
-            t(
-                "Help to go home is arranged by the social services office of the place where "
-                "you are now. Jembatan has no details for your region yet."
-            )
+        for entry in entries
+    )
+    if not infos:
+        infos = (
+            bubble(
+                t(
+                    "Help to go home is arranged by the social services office of the place where "
+                    "you are now. Jembatan has no details for your region yet."
+                )
+            ),
         )
     return Screen(
         "going_home",
-        (info, bubble(t("Where is home for you? I can show what to prepare for the journey."))),
+        (
+            *infos,
+            bubble(t("Where is home for you? I can show what to prepare for the journey.")),
+        ),
         ((Button(t("🏠 Choose my home region"), CHOOSE_HOME),), footer(back=False)),
     )
 

@@ -17,6 +17,7 @@ from flows.node import (
     turn_page,
 )
 from flows.services import HEALTH_NEEDS, need_label
+from flows.tiers import tiers_intro, trust_notes, where_it_applies
 from flows.types import Bubble, Button, Part, Plain, Screen, Session, Text, bubble, t
 
 PER_PAGE = 6
@@ -67,7 +68,10 @@ def view_facilities(session: Session, ctx: Context) -> Screen:
     text: Text = t("Where you can go for: {need}", need=need_label(need))
     if not items:
         text = t("No place is listed for this in your region yet: {need}", need=need_label(need))
-    return Screen("facilities", (bubble(text),), (*rows, footer()))
+        return Screen("facilities", (bubble(text),), (*rows, footer()))
+    return Screen(
+        "facilities", (bubble(text, tiers_intro(session.region_code, ctx)),), (*rows, footer())
+    )
 
 
 def on_button_facilities(session: Session, action: str, ctx: Context) -> Step:
@@ -84,16 +88,17 @@ def on_button_facilities(session: Session, action: str, ctx: Context) -> Step:
     return Step(common_action(session, action) or session)
 
 
-def details(facility: HealthFacility) -> tuple[Bubble, ...]:
-    """The details of a facility, one subject per message."""
+def details(facility: HealthFacility, session: Session, ctx: Context) -> tuple[Bubble, ...]:
+    """The details of a facility, one subject per message, with where it applies."""
     first: list[Part] = [facility.name, t("📍 {address}", address=facility.address)]
+    first.append(where_it_applies(facility.regions, session.region_code, ctx))
     first.append(t("🕘 {hours}", hours=facility.hours))
     if facility.phone:
         first.append(t("☎ {phone}", phone=Plain(facility.phone)))
     second: list[Part] = [
         t("💰 Cost: {cost}", cost=facility.cost),
         t("🔒 {confidentiality}", confidentiality=facility.confidentiality),
-        t("(last verified {date})", date=facility.last_verified),
+        *trust_notes(facility.last_verified, facility.unverified, ctx),
     ]
     return (Bubble(tuple(first)), Bubble(tuple(second)))
 
@@ -105,7 +110,7 @@ def view_facility(session: Session, ctx: Context) -> Screen:
         return view_needs(goto(session, "health"), ctx)
     return Screen(
         "facility",
-        details(facility),
+        details(facility, session, ctx),
         ((Button(t("🙋 Help me get there"), HELP_ME),), footer()),
     )
 

@@ -14,6 +14,7 @@ MENU_TARGETS = {
     "training": "training",
     "health": "health",
     "home": "going_home",
+    "other": "other_help",
     "mine": "my_referrals",
     "emergency": "emergency",
     "region": "region_province",
@@ -33,6 +34,8 @@ def view_menu(session: Session, ctx: Context) -> Screen:
         rows.append((Button(t("🩺 Health services"), "health"),))
     if region is not None and (GOING_HOME in available or ctx.catalog.office_for(region.code)):
         rows.append((Button(t("🏠 Going home"), "home"),))
+    if region is not None:
+        rows.append((Button(t("🤝 Other help"), "other"),))
     if ctx.referrals:
         rows.append((Button(t("📋 My requests"), "mine"),))
     rows.append((Button(t("🆘 Emergency help"), "emergency"),))

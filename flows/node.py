@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flows.catalog import Catalog
 from flows.regions import RegionDirectory
+from flows.routing import StaffCover
 from flows.types import (
     Bubble,
     Button,
@@ -30,7 +31,8 @@ class Context:
     new_code is a fresh random reference code the host drew for this step; referrals are
     this person's referrals as stored; followups the follow-up messages she may answer, and
     reminders her follow-up choice ('on', 'paused' or 'off'); opened the sealed message her
-    input opens, loaded by the host (flows/sealed.py).
+    input opens, loaded by the host (flows/sealed.py); staff what the reachable staff
+    accounts cover, so that she can be told who will handle a request (flows/routing.py).
     """
 
     now: datetime
@@ -42,6 +44,7 @@ class Context:
     followups: tuple[FollowUpView, ...] = ()
     reminders: str = "off"
     opened: SealedView | None = None
+    staff: tuple[StaffCover, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,4 +54,6 @@ def service_title(service: str, item: str, home_region: str, ctx: Context) -> Pa
         if region is not None:
             return t("Going home to {region}", region=Plain(region.name))
         return t("Going home")
+    if service == "other":
+        return t("Other help")
     return t("Contact me soon")

@@ -16,6 +16,7 @@ from flows.node import (
     pick_rows,
     turn_page,
 )
+from flows.tiers import tiers_intro, trust_notes, where_it_applies
 from flows.types import Bubble, Button, Part, Plain, Screen, Session, bubble, t
 
 PER_PAGE = 6
@@ -45,7 +46,12 @@ def view_list(session: Session, ctx: Context) -> Screen:
     rows, _ = pick_rows(items, page_of(session), PER_PAGE, columns=1)
     return Screen(
         "training",
-        (bubble(t("Free training and business support in {region}. Choose one:", region=where)),),
+        (
+            bubble(
+                t("Free training and business support in {region}. Choose one:", region=where),
+                tiers_intro(session.region_code, ctx),
+            ),
+        ),
         (*rows, footer(back=False)),
     )
 
@@ -63,9 +69,11 @@ def on_button_list(session: Session, action: str, ctx: Context) -> Step:
     return Step(common_action(session, action) or session)
 
 
-def details(programme: Programme) -> tuple[Bubble, ...]:
-    """The details of a programme, one subject per message."""
-    if programme.ends is not None:
+def details(programme: Programme, session: Session, ctx: Context) -> tuple[Bubble, ...]:
+    """The details of a programme, one subject per message, with where it applies."""
+    if programme.starts is None:
+        when = t("📅 Ongoing: ask when the next intake starts")
+    elif programme.ends is not None:
         when = t("📅 {start} – {end}", start=programme.starts, end=programme.ends)
     else:
         when = t("📅 Starts {start}", start=programme.starts)
@@ -75,6 +83,7 @@ def details(programme: Programme) -> tuple[Bubble, ...]:
         when,
     ]
     first.append(t("📍 {place}", place=programme.place))
+    first.append(where_it_applies(programme.regions, session.region_code, ctx))
     second = [
         t("💰 Cost: {cost}", cost=programme.cost),
         t("🎁 You receive: {receives}", receives=programme.receives),
@@ -84,7 +93,7 @@ def details(programme: Programme) -> tuple[Bubble, ...]:
     third = [
         t("📄 Requirements: {requirements}", requirements=programme.requirements),
         t("🪪 Without a KTP: {advice}", advice=programme.without_ktp),
-        t("(last verified {date})", date=programme.last_verified),
+        *trust_notes(programme.last_verified, programme.unverified, ctx),
     ]
     return (Bubble(tuple(first)), Bubble(tuple(second)), Bubble(tuple(third)))
 
@@ -96,7 +105,7 @@ def view_programme(session: Session, ctx: Context) -> Screen:
         return view_list(goto(session, "training"), ctx)
     return Screen(
         "programme",
-        details(programme),
+        details(programme, session, ctx),
         ((Button(t("🙋 I want to join"), WANT),), footer()),
     )
 

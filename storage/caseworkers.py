@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import aiosqlite
 
+from flows.routing import StaffCover, covers_region, covers_service, route
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text, to_text
 
@@ -35,13 +36,11 @@ class Caseworker:
 
     def covers(self, region_code: str, service: str) -> bool:
         """Tells whether a referral of this region and service is hers to work."""
-        region_ok = ANY in self.regions or region_code in self.regions
-        service_ok = ANY in self.services or service in self.services
-        return region_ok and service_ok
+        return self.covers_region(region_code) and covers_service(self.services, service)
 
     def covers_region(self, region_code: str) -> bool:
-        """Tells whether the region is one of hers."""
-        return ANY in self.regions or region_code in self.regions
+        """Tells whether the kab/kota is hers: listed, in a province she covers, or she has "*"."""
+        return covers_region(self.regions, region_code)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -151,13 +150,27 @@ class CaseworkerRepo:
         )
         return cursor.rowcount == 1
 
+    async def reachable(self) -> list[Caseworker]:
+        """The active staff accounts bound to a Telegram account."""
+        return [c for c in await self.all() if c.active and c.telegram_id is not None]
+
+    async def routed(self, region_code: str, service: str) -> tuple[str | None, list[Caseworker]]:
+        """Who is told of a new referral, and at which level (flows/routing.py); None: nobody."""
+        return route(await self.reachable(), region_code, service)
+
+    async def covers(self) -> tuple[StaffCover, ...]:
+        """What the reachable accounts cover, without reading their names (for the flows)."""
+        rows = await self.db.fetchall(
+            "SELECT role, regions, services FROM caseworkers "
+            "WHERE active = 1 AND telegram_id IS NOT NULL ORDER BY id"
+        )
+        return tuple(
+            StaffCover(row["role"], _split(row["regions"]), _split(row["services"])) for row in rows
+        )
+
     async def recipients(self, region_code: str, service: str) -> list[Caseworker]:
-        """Who is told of a new referral: matching caseworkers, else the region's supervisors."""
-        bound = [c for c in await self.all() if c.active and c.telegram_id is not None]
-        matching = [c for c in bound if c.role == "caseworker" and c.covers(region_code, service)]
-        if matching:
-            return matching
-        return [c for c in bound if c.role == "supervisor" and c.covers_region(region_code)]
+        """Who is told of a new referral: the most local level that has anyone."""
+        return (await self.routed(region_code, service))[1]
 
     async def supervisors(self, region_code: str) -> list[Caseworker]:
         """The active supervisors of a region (escalations go to them)."""

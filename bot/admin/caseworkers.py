@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.config import Settings
+from bot.core.routing import covers_of, staffing_warning
 from bot.core.services import open_services
+from flows.regions import RegionDirectory
 from storage.caseworkers import ROLES
 
 INVITE_DAYS = 7
@@ -26,9 +28,12 @@ async def invite(
         raise ValueError(f"--role must be one of: {', '.join(ROLES)}")
     opened = await open_services(settings)
     try:
-        unknown = [r for r in regions if r != "*" and opened.regions.region(r) is None]
+        unknown = [r for r in regions if not known_coverage(opened.regions, r)]
         if unknown:
-            raise ValueError(f"unknown kab/kota code(s): {', '.join(unknown)}")
+            raise ValueError(
+                f"unknown region code(s): {', '.join(unknown)} (use kab/kota codes like 35.78,"
+                " province codes like 35, or * for the whole country)"
+            )
         caseworker_id, token = await opened.caseworkers.invite(
             name, role, regions, services, timedelta(days=days)
         )
@@ -41,19 +46,29 @@ async def invite(
     return invite_link(token, settings.bot_username)
 
 
+def known_coverage(directory: RegionDirectory, code: str) -> bool:
+    """Tells whether --regions names a kab/kota ("35.78"), a province ("35") or "*" (all)."""
+    if code == "*":
+        return True
+    if "." in code:
+        return directory.region(code) is not None
+    return directory.province(code) is not None
+
+
 async def list_staff(settings: Settings) -> list[str]:
-    """One line per staff account."""
+    """One line per staff account, then a loud line when some requests would reach nobody."""
     opened = await open_services(settings)
     try:
         staff = await opened.caseworkers.all()
     finally:
         await opened.close()
+    warning = staffing_warning(covers_of(staff), opened.regions)
     return [
         f"{c.id:4d}  {c.role:10s}  {'active' if c.active else 'deactivated':11s}  "
         f"{'bound' if c.telegram_id else 'invited':7s}  regions={','.join(c.regions)}  "
         f"services={','.join(c.services)}  {c.name}"
         for c in staff
-    ]
+    ] + ([f"WARNING: {warning}"] if warning else [])
 
 
 async def deactivate(settings: Settings, caseworker_id: int) -> bool:

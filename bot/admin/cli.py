@@ -18,10 +18,11 @@ from bot.admin.rotate import RotationProblem, rotate_key, tqdm_progress
 from bot.core.config import Settings, load_settings
 from bot.core.logs import setup_logging
 from bot.core.retention import RetentionPolicy, erase_on_request, purge
+from bot.core.routing import log_staffing
 from bot.core.services import open_services, utc_now
 from bot.telegram import app as telegram_app
 from bot.telegram.jobs import schedule_purge
-from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, check_catalog
+from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, load_catalog
 from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
 from storage.folders import make_private_dir
@@ -65,6 +66,7 @@ async def run_bot(settings: Settings) -> None:
             sweep_seconds=settings.sweep_seconds,
         )
         await telegram_app.start(app, services.catalogs, webhook)
+        await log_staffing(services)
         schedule_purge(app, services, RetentionPolicy.from_settings(settings))
         print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
         try:
@@ -91,17 +93,39 @@ async def init(settings: Settings) -> None:
     print(f"Database ready: {settings.database}")
 
 
-def catalog_check(path: Path | None) -> int:
-    """Validates a service catalog and prints every error with file and line."""
-    target = path or DEFAULT_CATALOG
-    errors = check_catalog(target, today=utc_now().date(), regions=default_directory())
-    for error in errors:
-        print(error)
-    if errors:
-        print(f"{len(errors)} error(s) in {target}", file=sys.stderr)
-        return 1
-    print(f"{target}: no errors")
-    return 0
+def _confirm(diff: list[str]) -> bool:
+    answer = input(f"Apply these {len(diff)} change(s)? [y/N] ")
+    return answer.strip().lower() in {"y", "yes", "ya"}
+
+
+async def catalog_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs `catalog check | coverage | export | import`."""
+    from bot.admin import catalog as catalog_tools  # openpyxl is loaded only for these commands
+
+    target = args.path or settings.catalog or DEFAULT_CATALOG
+    today = utc_now().date()
+    regions = default_directory()
+    if args.catalog_command == "check":
+        return catalog_tools.check(
+            target, today=today, regions=regions, months=args.months, out=print
+        )
+    if args.catalog_command == "coverage":
+        catalog = load_catalog(target, today=today, regions=regions)
+        staff = None if args.no_routing else await catalog_tools.staff_covers(settings)
+        for line in catalog_tools.coverage_lines(catalog, regions, staff):
+            print(line)
+        return 0
+    if args.catalog_command == "export":
+        print(catalog_tools.export(target, args.out))
+        return 0
+    return catalog_tools.import_workbook(
+        args.workbook,
+        target,
+        today=today,
+        regions=regions,
+        confirm=(lambda diff: True) if args.yes else _confirm,
+        out=print,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -115,11 +139,28 @@ def parser() -> argparse.ArgumentParser:
     catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
     check = catalog_sub.add_parser("check", help="validate a catalog (default: the bundled one)")
     check.add_argument("path", nargs="?", type=Path, help="a catalog directory or YAML file")
+    check.add_argument(
+        "--months", type=int, help="warn about entries not verified for this long (default 6)"
+    )
+    cover = catalog_sub.add_parser("coverage", help="which services and routing each region has")
+    cover.add_argument("path", nargs="?", type=Path, help="a catalog directory or YAML file")
+    cover.add_argument("--no-routing", action="store_true", help="do not open the database")
+    sheet = catalog_sub.add_parser("export", help="write the catalog as an XLSX workbook")
+    sheet.add_argument("--out", type=Path, required=True, help="the .xlsx file to create")
+    sheet.add_argument("path", nargs="?", type=Path, help="a catalog directory")
+    load = catalog_sub.add_parser("import", help="replace the catalog with a checked workbook")
+    load.add_argument("workbook", type=Path, help="the .xlsx file (one sheet per section)")
+    load.add_argument("--catalog", dest="path", type=Path, help="the catalog directory to write")
+    load.add_argument("--yes", action="store_true", help="apply without asking after the changes")
     staff = sub.add_parser("caseworker", help="staff accounts: invite, list, deactivate")
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     inv = staff_sub.add_parser("invite", help="create an account and print its one-time link")
     inv.add_argument("--name", required=True)
-    inv.add_argument("--regions", required=True, help="kab/kota codes, comma-separated, or *")
+    inv.add_argument(
+        "--regions",
+        required=True,
+        help="comma-separated kab/kota codes (35.78), province codes (35), or * (all)",
+    )
     inv.add_argument("--services", default="*", help="training,livelihood,health,going_home,...")
     inv.add_argument("--role", default="caseworker", help="caseworker, supervisor or admin")
     inv.add_argument("--days", type=int, default=INVITE_DAYS, help="days the link stays valid")
@@ -272,9 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     command = args.command or "run"
-    if command == "catalog":
-        return catalog_check(args.path or settings.catalog)
     try:
+        if command == "catalog":
+            return asyncio.run(catalog_command(settings, args))
         if command == "caseworker":
             return asyncio.run(staff_command(settings, args))
         if command == "export":

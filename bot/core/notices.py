@@ -159,14 +159,16 @@ async def announce(services: Services, conn: aiosqlite.Connection, code: str) ->
     referral = await services.referrals.by_code(code)
     if referral is None:
         return []
-    people = await services.caseworkers.recipients(referral.region_code, referral.service)
+    level, people = await services.caseworkers.routed(referral.region_code, referral.service)
     bubble = desk.notification(card(referral), services.flow_context())
     screen = Screen("notice", (bubble,), desk.notification_keyboard(code))
     ids = await to_staff(services, conn, people, screen, kind="notification", referral=referral)
     await services.referrals.mark_routed(conn, referral.id, len(ids))
     if not ids:
         await services.audit.append(conn, "system", "referral.unrouted", f"referral:{code}")
-        log.warning("a new referral reached nobody (see `audit`: referral.unrouted)")
+        log.warning("a new referral reached NOBODY: no staff at any level (audit: unrouted)")
+    else:
+        log.info("a new referral was routed to the %s level", level)
     return ids
 
 

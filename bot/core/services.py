@@ -14,6 +14,7 @@ from flows.catalog import Catalog
 from flows.catalog_load import DEFAULT_CATALOG, load_catalog
 from flows.node import Context
 from flows.regions import RegionDirectory, default_directory
+from flows.routing import StaffCover
 from flows.timing import FollowUpPolicy
 from flows.types import FollowUpView, ReferralView
 from storage.audit import AuditRepo
@@ -96,6 +97,7 @@ class Services:
         referrals: Sequence[Referral] = (),
         followups: Sequence[FollowUpView] = (),
         reminders: str = "off",
+        staff: Sequence[StaffCover] = (),
     ) -> Context:
         """The read-only data a flow step gets, with the time of this moment."""
         return Context(
@@ -107,6 +109,7 @@ class Services:
             retention_days=self.retention_days,
             followups=tuple(followups),
             reminders=reminders,
+            staff=tuple(staff),
         )
 
     def with_fresh_code(self, ctx: Context) -> Context:

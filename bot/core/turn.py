@@ -79,7 +79,8 @@ class HerSide:
             for f in await services.followups.for_user(user.id)
             if f.state == "sent" and f.referral_id in codes
         ]
-        return services.flow_context(referrals, views, user.followups)
+        staff = await services.caseworkers.covers()  # who can take a request, for her screens
+        return services.flow_context(referrals, views, user.followups, staff)
 
     async def opening(self, user: User, inp: Input, ctx: Context) -> Context:
         """The context with the sealed message her tap opens, if it is hers and still kept."""

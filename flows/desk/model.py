@@ -15,6 +15,7 @@ SERVICE_KINDS: dict[str, Text] = {
     "health": t("Health"),
     "going_home": t("Going home"),
     "callback": t("Asked to be contacted"),
+    "other": t("Other help"),
 }
 OUTCOMES: dict[str, Text] = {
     CaseOutcome.RECEIVED_HELP: t("Received help"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.handling import handler_for
 from flows.node import Context, Step, emergency_button, goto, with_answers
 from flows.types import Button, Part, Plain, Session, bubble, t
 
@@ -13,7 +14,7 @@ ORIGIN_KEYS = ("key", "need", "kind")
 
 def begin(session: Session, ctx: Context, *, service: str, item: str, **answers: str) -> Step:
     """Starts a referral from an information screen (nothing is kept until she sends it)."""
-    if ctx.catalog.office_for(session.region_code) is None:
+    if handler_for(session.region_code, service, ctx) is None:
         return Step(
             session,
             notices=(
@@ -72,7 +73,8 @@ def _cancel_row() -> tuple[Button, ...]:
 
 
 def _office_name(session: Session, ctx: Context) -> Part:
-    office = ctx.catalog.office_for(session.region_code)
+    service = session.answer("service") or session.param("service")
+    office = handler_for(session.region_code, service, ctx)
     return office.name if office else Plain("-")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
+from flows.handling import handled_by
 from flows.intake.common import _office_name
 from flows.node import Context, Step, goto, quick_exit_button, wipe_reminder
 from flows.types import Bubble, Button, Moment, Plain, Screen, Session, SetReminders, bubble, t
@@ -36,7 +37,7 @@ def view_done(session: Session, ctx: Context) -> Screen:
         )
     bubbles: tuple[Bubble, ...] = (
         bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
-        bubble(nxt),
+        bubble(nxt, *handled_by(session.region_code, session.param("service"), ctx)),
         bubble(t("You can follow it in 📋 My requests.")),
     )
     rows: tuple[tuple[Button, ...], ...] = (

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from flows.handling import handler_for
 from flows.intake.common import CANCEL, _cancel_button, _office_name, cancelled, next_step
 from flows.intake.consent import CONSENT_VERSION
 from flows.intake.contact import WINDOWS
@@ -98,7 +99,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
     if urgent:
         answers["urgency"] = "urgent"
     answers.setdefault("urgency", "normal")
-    office = ctx.catalog.office_for(session.region_code)
+    office = handler_for(session.region_code, answers["service"], ctx)
     if office is None or session.region_code is None:
         return cancelled(session)
     kept = (
@@ -127,6 +128,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
         code=ctx.new_code,
         contact=answers.get("contact", "chat"),
         due=_due(session, ctx).isoformat(),
+        service=answers["service"],
     )
     return Step(replace(done, draft=()), effects=(create,))
 

@@ -49,7 +49,7 @@ QUESTIONS = frozenset(
         "intake_summary",
     }
 )
-SERVICES = frozenset({"training", "livelihood", "health", "going_home", "callback"})
+SERVICES = frozenset({"training", "livelihood", "health", "going_home", "callback", "other"})
 
 
 def session_problems(session: Session, services: Services) -> list[str]:
