@@ -127,6 +127,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
         code=ctx.new_code,
         contact=answers.get("contact", "chat"),
         due=_due(session, ctx).isoformat(),
+        **({"urgent": "yes"} if answers["urgency"] == "urgent" else {}),
     )
     return Step(replace(done, draft=()), effects=(create,))
 
