@@ -21,7 +21,7 @@ from flows import (
     welcome,
     withdraw,
 )
-from flows.keywords import Intent, is_danger, route
+from flows.keywords import Intent, is_danger, is_suicide, route
 from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
 from flows.status import ReferralStatus
 from flows.texts import not_understood
@@ -78,6 +78,7 @@ NODES: dict[str, Node] = {
     "intake_nickname": intake.NICKNAME,
     "intake_shared": intake.SHARED,
     "intake_summary": intake.SUMMARY,
+    "intake_urgent": intake.URGENT,
     "intake_change": intake.CHANGE,
     "referral_done": intake.DONE,
     "my_referrals": my_referrals.LIST,
@@ -309,7 +310,8 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
     if is_cancel(words) and session.state != "relay_compose":
         return _cancel(session, ctx)
     if session.state not in OWN_WORDS_STATES and is_danger(words):
-        return _go(session, "emergency", {}, ctx)
+        why = "suicide" if is_suicide(words) else "danger"
+        return _show(session, Step(to_emergency(session, why)), ctx, edit=False)
     if session.state not in OWN_WORDS_STATES and followups.is_stop(words):
         return _show(session, followups.set_reminders(session, "off", ctx), ctx, edit=False)
     handler = node_of(session).on_text

@@ -214,6 +214,8 @@ def _matches(tokens: list[str]) -> dict[Intent, int]:
 def route(text: str) -> Intent | None:
     """Returns the intent of a short free-text message, or None if nothing is recognised."""
     found = _matches(normalise(text))
+    if is_suicide(text):
+        return Intent.EMERGENCY
     for rank in _PRIORITY:
         hits = [(position, intent) for intent, position in found.items() if intent in rank]
         if hits:
@@ -223,4 +225,18 @@ def route(text: str) -> Intent | None:
 
 def is_danger(text: str) -> bool:
     """Tells whether a message contains a danger word anywhere (it then routes to EMERGENCY)."""
-    return Intent.EMERGENCY in _matches(normalise(text))
+    return Intent.EMERGENCY in _matches(normalise(text)) or is_suicide(text)
+
+
+SUICIDE_PHRASES: tuple[tuple[str, ...], ...] = tuple(tuple(w.split()) for w in _LISTS.suicide)
+"""Words of suicide (flows/data/keywords.toml), as word sequences."""
+
+
+def is_suicide(text: str) -> bool:
+    """Tells whether a message speaks of suicide (SEJIWA then comes first)."""
+    tokens = normalise(text)
+    return any(
+        tuple(tokens[i : i + len(phrase)]) == phrase
+        for phrase in SUICIDE_PHRASES
+        for i in range(len(tokens))
+    )

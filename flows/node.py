@@ -128,12 +128,16 @@ def common_action(session: Session, action: str) -> Session | None:
     return None
 
 
-def to_emergency(session: Session) -> Session:
-    """Opens the emergency numbers, remembering where she was so she can go back."""
+def to_emergency(session: Session, why: str = "") -> Session:
+    """Opens the emergency numbers, remembering where she was so she can go back.
+
+    `why` is "danger" or "suicide" when her own words brought her here (she is answered first).
+    """
+    reason = {"why": why} if why else {}
     if session.state == "emergency":
-        return session
+        return with_param(session, **reason) if why else session
     kept = {f"back_{k}": v for k, v in session.params}
-    return goto(session, "emergency", back=session.state, **kept)
+    return goto(session, "emergency", back=session.state, **kept, **reason)
 
 
 def back_from_emergency(session: Session) -> Session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.types import Text, t
+from flows.types import Bubble, Text, bubble, t
 
 
 def erase_chat_hint() -> Text:
@@ -16,3 +16,14 @@ def erase_chat_hint() -> Text:
 def not_understood() -> Text:
     """The gentle answer to typed text the current screen cannot use."""
     return t("Sorry, Kak, I did not understand that. Please choose one of the buttons.")
+
+
+def wipe_incomplete(count: int) -> Bubble:
+    """Says plainly how many messages the wipe could not delete and how she deletes them."""
+    return bubble(
+        t(
+            "{count} messages could not be deleted by me and are still in this chat.",
+            count=count,
+        ),
+        erase_chat_hint(),
+    )

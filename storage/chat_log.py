@@ -51,12 +51,23 @@ class ChatLog:
         )
         return [int(row[0]) for row in rows]
 
-    async def forget(self, chat_id: int, message_ids: Iterable[int] | None = None) -> None:
-        """Forgets some ids of a chat, or all of them (None)."""
+    async def forget(
+        self,
+        chat_id: int,
+        message_ids: Iterable[int] | None = None,
+        keep: Iterable[int] = (),
+    ) -> None:
+        """Forgets some ids of a chat, or all of them (None) but those to `keep`."""
+        kept = sorted(set(keep))
         async with self.db.transaction() as conn:
             if message_ids is None:
-                await conn.execute("DELETE FROM chat_messages WHERE chat_id = ?", (chat_id,))
+                marks = ", ".join("?" * len(kept))
+                await conn.execute(
+                    f"DELETE FROM chat_messages WHERE chat_id = ? AND message_id NOT IN ({marks})",
+                    (chat_id, *kept),
+                )
                 return
+            message_ids = [i for i in message_ids if i not in kept]
             await conn.executemany(
                 "DELETE FROM chat_messages WHERE chat_id = ? AND message_id = ?",
                 [(chat_id, message_id) for message_id in message_ids],

@@ -150,13 +150,19 @@ class OutboxRepo:
         )
         return Queued(row["id"], row["attempts"], message)
 
-    async def sent(self, conn: aiosqlite.Connection, row_id: int, message_id: int) -> None:
-        """Records a delivered message and blanks its payload (caller's transaction)."""
-        await conn.execute(
+    async def sent(
+        self, conn: aiosqlite.Connection, row_id: int, message_id: int, chat_id: int
+    ) -> bool:
+        """Records a delivered message and blanks its payload; False if the row was erased.
+
+        The chat is matched too: an erased row's id can be taken by a newer row to someone else.
+        """
+        cursor = await conn.execute(
             "UPDATE outbox SET state = 'sent', message_id = ?, sent_at = ?, payload = '', "
-            "last_error = NULL WHERE id = ?",
-            (message_id, self.db.now(), row_id),
+            "last_error = NULL WHERE id = ? AND chat_id = ?",
+            (message_id, self.db.now(), row_id, chat_id),
         )
+        return cursor.rowcount == 1
 
     async def retry(self, row_id: int, at: datetime, error: str) -> None:
         """Puts a row back to be tried again at `at`."""

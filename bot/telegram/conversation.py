@@ -65,6 +65,9 @@ class Conversation:
                 return
             inp = CommandIn("start")
         turn = await self.her.take(person.id, inp, update.update_id)
+        if turn.erased and self.outbox is not None:
+            # A message on its way to her settles first (and is taken back): none comes later.
+            await self.outbox.quiet(chat.id)
         await ChatEffects(
             context.bot,
             chat.id,

@@ -6,15 +6,18 @@ wipe the chat; on a shared phone (`protect`) every message is sent with protect_
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.core.i18n import Translator
 from bot.core.mydata import MyData
+from bot.telegram.outbox import retry_seconds
 from bot.telegram.render import Markup, bubble_text, messages
+from flows.texts import wipe_incomplete
 from flows.types import (
     STORAGE_EFFECTS,
     AnswerButton,
@@ -34,6 +37,8 @@ log = logging.getLogger(__name__)
 
 NOT_MODIFIED = "message is not modified"
 MAX_DELETE_IDS = 100
+DELETE_NOT_FOUND = "message to delete not found"
+MAX_DELETE_PAUSE = 5.0  # a longer flood pause leaves the rest for her to delete
 
 
 class ChatEffects:
@@ -159,7 +164,11 @@ class ChatEffects:
             await self.send_text(text, markup)
 
     async def wipe(self, ids: tuple[int, ...] | None) -> None:
-        """Deletes what Telegram still allows (48 hours), in chunks; failures are only logged."""
+        """Deletes what Telegram still allows (48 hours); tells her how many messages remain.
+
+        A refused `deleteMessages` (an older server, or any error) falls back to deleting one
+        by one. Ids that could not be deleted are kept, so a later wipe tries them again.
+        """
         self.pressed_usable = False
         if self.history is None:
             return
@@ -167,15 +176,44 @@ class ChatEffects:
             targets = sorted({*await self.history.recent(self.chat_id), *self.unrecorded})
         else:
             targets = sorted(set(ids))
+        remaining: list[int] = []
         for start in range(0, len(targets), MAX_DELETE_IDS):
-            chunk = targets[start : start + MAX_DELETE_IDS]
+            remaining += await self._delete_chunk(targets[start : start + MAX_DELETE_IDS])
+        # Ids older than 48 hours can never be deleted by the bot: those are forgotten.
+        await self.history.forget(self.chat_id, None if ids is None else targets, keep=remaining)
+        self.unrecorded = [
+            i for i in self.unrecorded if i in remaining or (ids is not None and i not in targets)
+        ]
+        if remaining:
+            log.info("%d messages could not be deleted", len(remaining))
+            await self.send_text(bubble_text(wipe_incomplete(len(remaining)), self.tr))
+
+    async def _delete_chunk(self, chunk: list[int]) -> list[int]:
+        """Deletes up to 100 messages at once, else one by one; returns the ids still there."""
+        try:
+            await self.bot.delete_messages(self.chat_id, chunk)
+            return []
+        except TelegramError as exc:
+            log.info("deleteMessages refused (%s); deleting one by one", type(exc).__name__)
+        remaining: list[int] = []
+        for message_id in chunk:
+            if not await self._delete_one(message_id):
+                remaining.append(message_id)
+        return remaining
+
+    async def _delete_one(self, message_id: int) -> bool:
+        """Deletes one message; True when it is gone (deleted now, or already)."""
+        for _ in range(2):
             try:
-                await self.bot.delete_messages(self.chat_id, chunk)
-            except TelegramError as exc:
-                log.info("%d messages not deleted: %s", len(chunk), type(exc).__name__)
-        # Older ids can never be deleted by the bot: forget them too.
-        await self.history.forget(self.chat_id, None if ids is None else targets)
-        self.unrecorded = [i for i in self.unrecorded if ids is not None and i not in targets]
+                await self.bot.delete_message(self.chat_id, message_id)
+                return True
+            except RetryAfter as exc:
+                await asyncio.sleep(min(retry_seconds(exc), MAX_DELETE_PAUSE))
+            except BadRequest as exc:
+                return DELETE_NOT_FOUND in exc.message.lower()  # she deleted it herself
+            except TelegramError:
+                return False
+        return False
 
     async def show_my_data(self) -> None:
         """Sends her stored data in plain words, one subject per message."""

@@ -82,6 +82,7 @@ class OutboxWorker:
         self._pacing = asyncio.Lock()
         self._paused_until = 0.0
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._released = asyncio.Condition()  # notified whenever a chat's send is over
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,6 +110,16 @@ class OutboxWorker:
         """Whether a message is being sent right now."""
         return bool(self._busy or self._sends or self._claiming)
 
+    async def quiet(self, chat_id: int) -> None:
+        """Waits until no message to this chat is claimed or being sent (used by erasure)."""
+        async with self._released:
+            await self._released.wait_for(lambda: chat_id not in self._busy)
+
+    async def _release(self, chat_id: int) -> None:
+        async with self._released:
+            self._busy.discard(chat_id)
+            self._released.notify_all()
+
     def wake(self) -> None:
         """Tells the loop that new rows may be due."""
         self._wake.set()
@@ -120,7 +131,6 @@ class OutboxWorker:
             try:
                 queued = await self.services.outbox.claim(row_id)
                 if queued is not None:
-                    await self._wait_for_chat(queued.message.chat_id)
                     await self._send_tracked(queued)
             finally:
                 self._claiming -= 1
@@ -170,15 +180,16 @@ class OutboxWorker:
         try:
             await self._send(queued)
         finally:
-            self._busy.discard(queued.message.chat_id)
+            await self._release(queued.message.chat_id)
             self._slots.release()
 
     async def _send_tracked(self, queued: Queued) -> None:
-        self._busy.add(queued.message.chat_id)
+        self._busy.add(queued.message.chat_id)  # before waiting: erasure waits for it too
         try:
+            await self._wait_for_chat(queued.message.chat_id)
             await self._send(queued)
         finally:
-            self._busy.discard(queued.message.chat_id)
+            await self._release(queued.message.chat_id)
 
     # ------------------------------------------------------------------ pacing
 
@@ -273,10 +284,10 @@ class OutboxWorker:
         finally:
             self._last[message.chat_id] = asyncio.get_running_loop().time()
         async with services.db.transaction() as conn:
-            await services.outbox.sent(conn, queued.id, sent.message_id)
-            if message.user_id is not None:  # her chat: the message can be wiped later
+            kept = await services.outbox.sent(conn, queued.id, sent.message_id, message.chat_id)
+            if kept and message.user_id is not None:  # her chat: the message can be wiped later
                 await ChatLog(services.db).add(conn, message.chat_id, [sent.message_id])
-            if message.kind == "notification" and message.caseworker_id is not None:
+            if kept and message.kind == "notification" and message.caseworker_id is not None:
                 assert message.referral_id is not None
                 await services.referrals.record_notification(
                     conn,
@@ -285,6 +296,9 @@ class OutboxWorker:
                     message.chat_id,
                     sent.message_id,
                 )
+        if not kept:  # erased while on its way: take it back, keep no trace of it
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_message(message.chat_id, sent.message_id)
 
     async def _later(self, queued: Queued, error: str) -> None:
         services = self.services

@@ -43,6 +43,7 @@ from flows.intake.summary import (
     view_change,
     view_summary,
 )
+from flows.intake.urgent import on_button_urgent, view_urgent
 from flows.node import Node
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "PHONE",
     "SHARED",
     "SUMMARY",
+    "URGENT",
     "WINDOW",
     "WINDOWS",
     "WINDOW_ENDS",
@@ -82,6 +84,7 @@ __all__ = [
     "on_button_phone",
     "on_button_shared",
     "on_button_summary",
+    "on_button_urgent",
     "on_button_window",
     "on_text_nickname",
     "on_text_phone",
@@ -97,6 +100,7 @@ __all__ = [
     "view_phone",
     "view_shared",
     "view_summary",
+    "view_urgent",
     "view_window",
 ]
 
@@ -111,3 +115,4 @@ SHARED = Node(view_shared, on_button_shared)
 SUMMARY = Node(view_summary, on_button_summary)
 CHANGE = Node(view_change, on_button_change)
 DONE = Node(view_done, on_button_done)
+URGENT = Node(view_urgent, on_button_urgent)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.hotlines import Hotline
 from flows.intake.common import _answer, _cancel_row
 from flows.node import Context, Step, emergency_button, goto, menu_button
 from flows.types import Bubble, Button, Part, Plain, Screen, Session, bubble, t
+
+SAPA = "sapa129"
+#: Catalog keys of local child protection units (UPTD PPA) start with this.
+UPTD_PPA = "uptd-ppa"
 
 
 def view_age(session: Session, ctx: Context) -> Screen:
@@ -29,23 +34,30 @@ def on_button_age(session: Session, action: str, ctx: Context) -> Step:
 
 
 def view_child_protection(session: Session, ctx: Context) -> Screen:
-    """Points an under-18 to child protection (SAPA 129) instead of the adult intake."""
-    sapa = next((h for h in ctx.catalog.hotlines if h.key == "sapa129"), None)
+    """Points an under-18 to SAPA 129 and, where the catalog has one, the local UPTD PPA."""
     lines: list[Part] = [
         t(
             "For anyone under 18, help comes from child protection services. They are free "
-            "and confidential, and they can also speak with your family for you."
+            "and confidential."
         )
     ]
-    if sapa is not None:
-        lines.append(t("☎ {name}: {phone}", name=sapa.name, phone=Plain(sapa.phone)))
-        if sapa.whatsapp:
-            lines.append(t("WhatsApp: {number}", number=Plain(sapa.whatsapp)))
+    for hotline in child_protection_lines(session, ctx):
+        lines.append(t("☎ {name}: {phone}", name=hotline.name, phone=Plain(hotline.phone)))
+        if hotline.whatsapp:
+            lines.append(t("WhatsApp: {number}", number=Plain(hotline.whatsapp)))
     return Screen(
         "child_protection",
         (bubble(t("Thank you for telling me, Kak.")), Bubble(tuple(lines))),
         ((emergency_button(), menu_button()),),
     )
+
+
+def child_protection_lines(session: Session, ctx: Context) -> tuple[Hotline, ...]:
+    """SAPA 129, then the UPTD PPA of her kab/kota if the catalog lists one."""
+    hotlines = ctx.catalog.hotlines_for(session.region_code)
+    sapa = [h for h in hotlines if h.key == SAPA]
+    local = [h for h in hotlines if h.regions and h.key.startswith(UPTD_PPA)]
+    return (*sapa, *local)
 
 
 def on_button_child_protection(session: Session, action: str, ctx: Context) -> Step:

@@ -37,7 +37,7 @@ def next_step(session: Session) -> Session:
     if "adult" not in answers:
         return goto(session, "intake_age")
     if "consent_at" not in answers:
-        return goto(session, "intake_consent")
+        return goto(session, "intake_urgent" if answers.get("fast") else "intake_consent")
     contact = answers.get("contact")
     if contact is None:
         return goto(session, "intake_contact")

@@ -7,8 +7,20 @@ from datetime import datetime
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
 from flows.handling import handled_by
 from flows.intake.common import _office_name
+from flows.intake.urgent import do_not_wait
 from flows.node import Context, Step, goto, quick_exit_button, wipe_reminder
-from flows.types import Bubble, Button, Moment, Plain, Screen, Session, SetReminders, bubble, t
+from flows.types import (
+    Bubble,
+    Button,
+    Moment,
+    Plain,
+    Screen,
+    Session,
+    SetReminders,
+    Text,
+    bubble,
+    t,
+)
 
 
 def view_done(session: Session, ctx: Context) -> Screen:
@@ -18,7 +30,22 @@ def view_done(session: Session, ctx: Context) -> Screen:
     due = session.param("due")
     when = Moment(datetime.fromisoformat(due)) if due else Moment(ctx.now)
     contact = session.param("contact")
-    if contact == "visit":
+    urgent_parts: tuple[Text, ...] = ()
+    if session.param("urgent") and contact == "phone":
+        nxt = t(
+            "A caseworker from {office} will try to call you as soon as they can, at your safe "
+            "time.",
+            office=office,
+        )
+        urgent_parts = (do_not_wait(),)
+    elif session.param("urgent") and contact != "visit":
+        nxt = t(
+            "A caseworker from {office} will try to contact you as soon as they can, in office "
+            "hours.",
+            office=office,
+        )
+        urgent_parts = (do_not_wait(),)
+    elif contact == "visit":
         nxt = t(
             "You can go to {office} whenever you are ready and mention this code.",
             office=office,
@@ -37,7 +64,7 @@ def view_done(session: Session, ctx: Context) -> Screen:
         )
     bubbles: tuple[Bubble, ...] = (
         bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
-        bubble(nxt, *handled_by(session.region_code, session.param("service"), ctx)),
+        bubble(nxt, *handled_by(session.region_code, session.param("service"), ctx), *urgent_parts),
         bubble(t("You can follow it in 📋 My requests.")),
     )
     rows: tuple[tuple[Button, ...], ...] = (

@@ -129,6 +129,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
         contact=answers.get("contact", "chat"),
         due=_due(session, ctx).isoformat(),
         service=answers["service"],
+        **({"urgent": "yes"} if answers["urgency"] == "urgent" else {}),
     )
     return Step(replace(done, draft=()), effects=(create,))
 

@@ -80,7 +80,7 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     case_view = "\n".join(m.text or "" for m in winner.bot_messages[-2:])
     assert "Nama panggilan: Mawar" in case_view, "the case view shows consented details"
     await jembatan.open_sealed()
-    assert f"Permintaan {code} sudah diterima petugas." in (her.last_message or "")
+    assert f"Permintaan {code} sekarang ditangani petugas." in (her.last_message or "")
 
     await winner.press("📞 Tandai sudah dihubungi")
     await winner.press("🔧 Tandai sedang diproses")
@@ -300,6 +300,6 @@ async def test_her_cancellation_reaches_the_caseworker(jembatan: Jembatan) -> No
     await her.press("✖ Batalkan permintaan ini")
     await her.press("Ya, batalkan")
     told = [
-        m.text for m in ana.bot_messages if f"{code} dibatalkan oleh penerima" in (m.text or "")
+        m.text for m in ana.bot_messages if f"{code} dibatalkan oleh pengirimnya" in (m.text or "")
     ]
     assert told, "her caseworker is told"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,8 @@ from storage.erasure import checkpoint
 from storage.reports import ReportRepo
 from tests.auxil.asking import KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
-from tests.e2e.test_desk import staff
+from tests.auxil.process import eventually
+from tests.e2e.test_desk import claimed_case, staff
 from tests.e2e.test_followups import ask_training, sent_to
 
 
@@ -81,3 +83,43 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
     jembatan.clock.now += timedelta(days=3)
     await jembatan.run_due()
     assert "Semua yang disimpan" in her.last_message, "nothing is sent to her afterwards"
+
+
+async def chat_rows(jembatan: Jembatan, chat_id: int) -> list[str]:
+    """Every row of every table that names this chat (by a chat or Telegram id column)."""
+    assert jembatan.services is not None
+    db = jembatan.services.db
+    found = []
+    for (table,) in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        columns = [row[1] for row in await db.fetchall(f"PRAGMA table_info({table})")]
+        for column in {"chat_id", "telegram_id"} & set(columns):
+            rows = await db.fetchall(f"SELECT * FROM {table} WHERE {column} = ?", (chat_id,))
+            found += [f"{table}.{column}"] * len(rows)
+    return found
+
+
+async def test_a_relay_in_flight_while_she_deletes_everything_leaves_no_trace(
+    jembatan: Jembatan,
+) -> None:
+    ana, her, code = await claimed_case(jembatan)
+    await ana.press("✉️ Tulis ke penerima")
+    await her.send("/privasi")
+    await her.press("🗑 Hapus semua data saya")
+    hanging = jembatan.sim.inject(
+        "sendMessage", "latency", latency=3.0, times=1
+    )  # under the 5 s read timeout
+    relaying = asyncio.create_task(ana.send("Besok jam sembilan ya"))
+    await eventually(lambda: hanging.hits == 1)  # the relay to her is on its way
+
+    await her.press("🗑 Ya, hapus semuanya")
+    await relaying
+    await jembatan.outbox_idle()
+
+    assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
+    assert not any("Besok jam sembilan" in (m.text or "") for m in her.messages), (
+        "the message on its way is taken back, and nothing arrives after the confirmation"
+    )
+    assert await chat_rows(jembatan, her.chat_id) == []
+    assert any(f"{code} ditarik kembali" in (m.text or "") for m in ana.bot_messages), (
+        "the caseworker is still told (the erased row's id is not mistaken for hers)"
+    )

@@ -232,12 +232,8 @@ async def test_her_requests_show_status_in_plain_words_and_can_be_cancelled(
     await user.press("🆘 Bantuan darurat")
     await user.press("📞 Minta petugas segera menghubungi saya")
     await user.press(ADULT)
-    await user.press(CONSENT_YES)
-    await user.press(CHAT_ANY)
-    await user.press("Lewati")
-    await user.press("Ya, hanya saya")
     assert "Mendesak: ya" in user.last_message
-    await user.press("✅ Kirim")
+    await user.press(CONSENT_YES)  # the urgent call-back: sent with her consent
     await user.press("📋 Permintaan saya")
     assert user.last_buttons[0].endswith("· Terkirim, menunggu petugas")
     await user.press(user.last_buttons[0])
@@ -336,7 +332,8 @@ async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: J
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press("🆘 Bantuan darurat")
     await user.press("📞 Minta petugas segera menghubungi saya")
-    await send_simple_request(user)
+    await user.press(ADULT)
+    await user.press(CONSENT_YES)
     await user.send("batal")
     assert "Tidak ada yang sedang berjalan untuk dibatalkan" in chat_text(user, 2)
     assert jembatan.services is not None
@@ -359,3 +356,73 @@ async def test_the_health_facility_she_asked_for_is_stored_encrypted(jembatan: J
         "item"
     ] == "kediri-pkm-pesantren-2"
     assert b"pesantren" not in raw_database(jembatan)
+
+
+EMERGENCY_SCREEN = "🆘 Bantuan darurat"
+CALLBACK = "📞 Minta petugas segera menghubungi saya"
+
+
+async def test_danger_words_are_answered_first_then_the_numbers_in_two_bubbles(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    before = len(user.bot_messages)
+    await user.send("dipukul pacar")
+    shown = [m.text or "" for m in user.bot_messages[before:]]
+    assert len(shown) <= 2, shown
+    assert shown[0].startswith("Terima kasih sudah cerita, Kak. Keselamatan Kakak yang utama.")
+    numbers = shown[-1]
+    assert numbers.index("129") < numbers.index("Polisi: 110")
+    assert "Kemenkes" not in "\n".join(shown), "an information line is not a danger line"
+    assert "Layanan darurat: 112" in numbers and "112: 112" not in numbers
+    assert all(line.count(": ") <= 1 for line in numbers.splitlines()), "no double colons"
+
+
+async def test_words_of_suicide_put_sejiwa_first(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    before = len(user.bot_messages)
+    await user.send("saya mau bunuh diri")
+    shown = [m.text or "" for m in user.bot_messages[before:]]
+    assert len(shown) <= 2
+    assert shown[0].startswith("Terima kasih sudah cerita, Kak.")
+    assert shown[-1].startswith("☎ SEJIWA"), shown[-1]
+    assert "119" in shown[-1]
+
+
+async def test_urgent_call_back_takes_three_taps_and_promises_only_what_is_true(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press(EMERGENCY_SCREEN)
+    tap = TapCounter(user)
+    await tap.press(CALLBACK)
+    await tap.press(ADULT)
+    consent = user.last_message
+    assert "polisi atau Satpol PP, kecuali Kakak sendiri yang minta" in consent
+    assert "jangan tunggu: telepon 112 atau 110" in consent
+    await tap.press(CONSENT_YES)
+    assert tap.taps <= 3
+    done = chat_text(user, 4)
+    assert "Kode Kakak" in done
+    assert "akan berusaha menghubungi Kakak" in done
+    assert "jangan tunggu: telepon 112 atau 110" in done
+    assert "paling lambat" not in done, "no date it cannot keep"
+    assert jembatan.services is not None
+    rows = await jembatan.services.db.fetchall("SELECT urgency, status FROM referrals")
+    assert [(r[0], r[1]) for r in rows] == [("urgent", "new")]
+
+
+async def test_an_urgent_call_back_under_18_leads_to_child_protection(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
+    await user.press(EMERGENCY_SCREEN)
+    await user.press(CALLBACK)
+    await user.press("Belum, di bawah 18")
+    shown = chat_text(user, 2)
+    assert "129" in shown
+    assert "keluarga" not in shown, "nothing suggests her family will be involved"
+    assert jembatan.services is not None
+    assert await jembatan.services.db.fetchall("SELECT id FROM referrals") == []

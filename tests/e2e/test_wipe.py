@@ -199,3 +199,57 @@ async def test_health_facility_and_my_requests_offer_quick_exit(jembatan: Jembat
     await make_request(user)
     await user.send("/permintaan")
     assert QUICK_EXIT in user.last_buttons
+
+
+def single_deletes(jembatan: Jembatan) -> list[int]:
+    """The message ids of every deleteMessage call (one message each)."""
+    return [
+        int(call.params["message_id"])
+        for call in jembatan.sim.calls
+        if call.method == "deleteMessage"
+    ]
+
+
+async def test_a_refused_delete_messages_falls_back_to_one_by_one(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_kupang(user)
+    await user.send("/menu")
+    before = [m.message_id for m in user.messages]
+    jembatan.sim.inject("deleteMessages", 400, times=None)  # refused, as by any error
+    await wipe_from_privacy(user)
+    assert set(before) <= set(single_deletes(jembatan)), "each message deleted on its own"
+    assert [(m.from_bot, m.text) for m in user.messages] == [(True, NEUTRAL)]
+    assert await recorded(jembatan, user) == [user.messages[0].message_id]
+
+
+async def test_a_server_without_delete_messages_still_wipes(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_kupang(user)
+    jembatan.sim.inject("deleteMessages", 404, times=None)  # older than Bot API 7.0
+    await wipe_from_privacy(user)
+    assert single_deletes(jembatan)
+    assert [m.text for m in user.messages] == [NEUTRAL]
+
+
+async def test_when_deleting_is_refused_she_is_told_how_many_messages_remain(
+    jembatan: Jembatan,
+) -> None:
+    user = jembatan.user()
+    await in_kupang(user)
+    jembatan.sim.inject("deleteMessages", 400, times=None)
+    jembatan.sim.inject("deleteMessage", 400, times=None)
+    await user.send("/privasi")
+    await user.press("🧹 Hapus chat ini")
+    await user.press("🧹 Ya, hapus")
+    before = user.messages[:-2]
+    told, neutral = user.messages[-2:]
+    assert neutral.text == NEUTRAL
+    assert told.text is not None
+    assert told.text.startswith(f"Ada {len(before)} pesan yang tidak bisa saya hapus"), told.text
+    assert "Bersihkan riwayat" in told.text, "how to delete them herself"
+    kept = await recorded(jembatan, user)
+    assert {m.message_id for m in before} <= set(kept), "the ids are kept for a later try"
+
+    jembatan.sim.clear_faults()
+    await wipe_from_privacy(user)
+    assert [m.text for m in user.messages] == [NEUTRAL], "a later wipe deletes them"

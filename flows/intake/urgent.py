@@ -1,0 +1,61 @@
+"""The urgent call-back from the emergency screen: after her age, one short consent, then sent.
+
+Three taps in all from the emergency screen (the call-back button, her age, this consent). The
+caseworker writes in this chat; nothing else is asked. The promise is only what is true: they
+will try, and in danger she must not wait for them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flows.intake.common import _office_name, cancelled
+from flows.intake.summary import submit
+from flows.node import Context, Step, emergency_button, with_answers
+from flows.types import Button, Screen, Session, Text, bubble, t
+
+
+def do_not_wait() -> Text:
+    """What she must do if she is in danger now, whatever a caseworker does."""
+    return t("If you are in danger now, do not wait: call 112 or 110.")
+
+
+def view_urgent(session: Session, ctx: Context) -> Screen:
+    """Says in a few words what is sent and what will happen, and asks her to agree."""
+    return Screen(
+        "intake_urgent",
+        (
+            bubble(
+                t(
+                    "Jembatan sends {office} only your region and that you need an urgent "
+                    "call-back in this chat. Nothing goes to the police or Satpol PP unless "
+                    "you ask for it yourself.",
+                    office=_office_name(session, ctx),
+                ),
+                t("• Urgent: yes"),
+                t(
+                    "A caseworker will try to contact you in this chat as soon as they can, "
+                    "in office hours."
+                ),
+                do_not_wait(),
+            ),
+        ),
+        (
+            (Button(t("✅ I agree"), "agree"),),
+            (Button(t("✖ Cancel"), "cancel"), emergency_button()),
+        ),
+    )
+
+
+def on_button_urgent(session: Session, action: str, ctx: Context) -> Step:
+    """Sends the urgent call-back at once after her consent, or cancels with nothing kept."""
+    if action != "agree":
+        return cancelled(session) if action == "cancel" else Step(session)
+    agreed = with_answers(
+        session,
+        consent_at=ctx.now.astimezone(UTC).isoformat(),
+        consent_locale=session.locale,
+        contact="chat",
+        window="any",
+    )
+    return submit(agreed, ctx, urgent=True)
