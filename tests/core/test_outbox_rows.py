@@ -95,7 +95,7 @@ async def test_a_message_to_her_with_thread_buttons_is_stored_as_neutral_data(
     assert queued is not None
     assert queued.message.buttons == ((("Buka", opens),),)
     async with services.db.transaction() as conn:
-        await services.outbox.sent(conn, ids[0], 1)
+        await services.outbox.sent(conn, ids[0], 1, queued.message.chat_id)
     sealed = await services.sealed.get(int(opens.removeprefix("o:")), user_id)
     assert sealed is not None, "the content waits, sealed, until she opens it"
     assert sealed.text == "Halo, Kak 👋\nPesan dari petugas"
@@ -150,7 +150,9 @@ async def test_only_the_last_message_of_a_screen_carries_the_buttons(services: S
 
     async with services.db.transaction() as conn:  # to her: one sealed preview holds it all
         [preview] = await notices.to_her(services, conn, user_id, screen, kind="to_her")
-        await services.outbox.sent(conn, preview, 1)
+        chat = await services.db.fetchone("SELECT chat_id FROM outbox WHERE id = ?", (preview,))
+        assert chat is not None
+        await services.outbox.sent(conn, preview, 1, chat[0])
     row = await services.db.fetchone(
         "SELECT id FROM sealed_messages WHERE outbox_id = ?", (preview,)
     )

@@ -47,7 +47,7 @@ async def sealed_for(
         row_id = await outbox.add(conn, preview)
         await repo.link(conn, sealed_id, row_id)
         if sent:
-            await outbox.sent(conn, row_id, 99)
+            await outbox.sent(conn, row_id, 99, her.telegram_id)
     return sealed_id, row_id
 
 
