@@ -73,7 +73,7 @@ async def test_status_and_relay_at_dawn_arrive_at_the_start_of_her_window(
     assert [m.text for m in arrived] == [PREVIEW] * 3
     await jembatan.open_sealed()
     assert [m.text for m in her.bot_messages[before:]] == [
-        NEUTRAL + f"Permintaan {code} sudah diterima petugas.",
+        NEUTRAL + f"Permintaan {code} sekarang ditangani petugas.",
         NEUTRAL + f"Permintaan {code} sedang diproses.",
         NEUTRAL + f"Pesan tentang permintaan {code}:\n{RELAYED}",
     ]
