@@ -1,4 +1,8 @@
-"""Core data types of the pure flow layer: texts, screens, inputs, effects."""
+"""Core data types of the pure flow layer: texts, screens, inputs, effects.
+
+Over 400 lines on purpose: these small frozen dataclasses are the vocabulary every flow and host
+shares, and keeping them in one module keeps one import for all of them.
+"""
 
 from __future__ import annotations
 
