@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import string
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,8 +14,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 
-from flows.types import Localized, Moment, Param, Part, Plain, Text
+from flows.types import MONEY_MARK, Localized, Moment, Money, Param, Part, Plain, Text
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -83,7 +85,8 @@ class Translator:
         if isinstance(part, Plain):
             return part.value
         if isinstance(part, Localized):
-            return part.get(self.locale, DEFAULT_LOCALE)
+            text = part.get(self.locale, DEFAULT_LOCALE)
+            return re.sub(MONEY_MARK, lambda m: self.money(Money(int(m.group(1)))), text)
         template = self.gettext(part.msgid)
         values = {name: self.value(value) for name, value in part.params}
         return template.format(**values)
@@ -101,11 +104,18 @@ class Translator:
         zone = ZONE_NAMES.get(self.tz.key, format_datetime(local, "z", locale=babel_locale))
         return f"{day}, {clock} {zone}"
 
+    def money(self, money: Money) -> str:
+        """Formats an amount through Babel: "Rp5.050.000" (id), "IDR5,050,000" (en)."""
+        babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
+        return format_currency(money.amount, money.currency, locale=babel_locale)
+
     def value(self, value: Param) -> str:
         """Formats one placeholder value for this locale and time zone."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
         if isinstance(value, Moment):
             return self.moment(value.at, value.style)
+        if isinstance(value, Money):
+            return self.money(value)
         if isinstance(value, datetime):
             return self.moment(value, "datetime")
         if isinstance(value, date):

@@ -69,7 +69,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press_paging("Jawa Timur")
     await tap.press_paging("Kota Kediri")
     await tap.press("🎓 Pelatihan dan bantuan usaha")
-    assert user.last_message.startswith("Pelatihan gratis dan bantuan usaha di Kota Kediri")
+    assert user.last_message.startswith("Pelatihan dan bantuan usaha di Kota Kediri")
     await tap.press("Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)")
     details = chat_text(user, 3)
     for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "🪪 Tanpa KTP:"):
@@ -252,8 +252,8 @@ async def test_typed_words_route_to_the_right_place(jembatan: Jembatan) -> None:
     user = jembatan.user()
     await in_region(user, "kediri", "Kota Kediri (Jawa Timur)")
     routes = {
-        "mau kerja": "Pelatihan gratis dan bantuan usaha di Kota Kediri",
-        "jait": "Pelatihan gratis dan bantuan usaha di Kota Kediri",
+        "mau kerja": "Pelatihan dan bantuan usaha di Kota Kediri",
+        "jait": "Pelatihan dan bantuan usaha di Kota Kediri",
         "tes hiv": "Tempat yang bisa didatangi untuk: 🔬 Tes HIV dan IMS (rahasia)",
         "hamill": "Tempat yang bisa didatangi untuk: 🤰 Kehamilan dan KB",
         "bpjs": "Tempat yang bisa didatangi untuk: 🪪 Bantuan BPJS PBI/KIS",
