@@ -90,7 +90,10 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     await winner.press("Sudah mendapat bantuan")
     assert "Hasil: Sudah mendapat bantuan" in (winner.bot_messages[-2].text or "")
     await jembatan.open_sealed()
-    assert her.last_message == NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
+    assert her.last_message == NEUTRAL + (
+        f"Permintaan {code} sudah ditutup. "
+        "Kalau Kakak butuh bantuan lagi, Kakak boleh minta lagi kapan saja."
+    )
 
     history = await jembatan.services.referrals.history(referral.id)
     assert [s for _, _, s in history] == ["new", "claimed", "contacted", "in_progress", "closed"]

@@ -106,7 +106,7 @@ async def test_every_proactive_message_shows_only_a_neutral_sentence_until_opene
     assert await jembatan.open_sealed() == 11
     hers = "\n".join(m.text or "" for m in her.bot_messages)
     for content in (
-        f"Permintaan {code} sudah diterima petugas.",
+        f"Permintaan {code} sekarang ditangani petugas.",
         f"Soal permintaan {code}: apakah sudah ada petugas",
         f"Permintaan {code} sedang diproses.",
         f"Pesan tentang permintaan {code}:\n{RELAYED}",
