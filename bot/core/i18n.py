@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -92,13 +92,18 @@ class Translator:
         return template.format(**values)
 
     def moment(self, at: datetime, style: str) -> str:
-        """Formats a time in her zone: "14.05", "25 November 2026", or both with WIB/WITA/WIT."""
+        """Formats a time in her zone: "14.05", "25 November 2026", "November 2026", or all."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
         local = at.astimezone(self.tz)
         clock = format_time(local, "short", tzinfo=self.tz, locale=babel_locale)
         if style == "time":
             return clock
-        day = format_date(local, "full" if style == "datetime" else "long", locale=babel_locale)
+        if style == "month":
+            return format_date(local, "LLLL y", locale=babel_locale)
+        # One date format everywhere, without leading zeros ("Rabu, 2 Desember 2026").
+        width = get_date_format("full" if style == "datetime" else "long", locale=babel_locale)
+        pattern = width.pattern.replace("dd", "d")
+        day = format_date(local, pattern, locale=babel_locale)
         if style == "date":
             return day
         zone = ZONE_NAMES.get(self.tz.key, format_datetime(local, "z", locale=babel_locale))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.simulator import SimUser
 from tests.auxil.harness import Jembatan
+from tests.auxil.regions import type_region
 
 TRAINING = "🎓 Pelatihan dan bantuan usaha"
 
@@ -31,8 +32,7 @@ async def refer(jembatan: Jembatan, typed: str, label: str, nickname: str = "Maw
     user = jembatan.user("Penerima")
     await user.send("/start")
     await user.press("Bahasa Indonesia")
-    await user.send(typed)
-    await user.press(label)
+    await type_region(user, typed, label)
     await user.press(TRAINING)
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
