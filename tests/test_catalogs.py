@@ -120,3 +120,15 @@ def test_rupiah_amounts_go_through_babel() -> None:
     text = Localized((("id", "paket sekitar {IDR 5050000} per orang"), ("en", "about {IDR 42000}")))
     assert indonesian.render(text) == "paket sekitar Rp5.050.000 per orang"
     assert english.render(text) == "about IDR42,000"
+
+
+def test_dates_have_one_format_without_leading_zeros() -> None:
+    from datetime import UTC, datetime
+
+    from flows.types import Moment
+
+    indonesian = Catalogs.load().translator("id", "Asia/Jakarta")
+    at = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    assert indonesian.render(t("{x}", x=Moment(at, "datetime"))).startswith("Rabu, 2 Desember 2026")
+    assert indonesian.render(t("{x}", x=Moment(at, "date"))) == "2 Desember 2026"
+    assert indonesian.render(t("{x}", x=Moment(at, "month"))) == "Desember 2026"

@@ -48,7 +48,7 @@ async def test_see_my_data_shows_her_nickname_request_and_consent(jembatan: Jemb
     assert "• HP dipakai bersama: tidak" in shown
     assert f"Permintaan {code}" in shown
     assert "• Nama panggilan: Mawar" in shown
-    assert CONSENT_VERSION in shown
+    assert "teks versi November 2026" in shown, "the consent text is named by its date"
     assert user.last_message.startswith("Itu semuanya.")
     assert jembatan.services is not None
     actions = [e.action for e in await jembatan.services.audit.list()]
