@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.simulator import SimUser
+from tests.auxil.asking import KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
 from tests.auxil.regions import type_region
 
@@ -306,3 +307,12 @@ async def test_her_cancellation_reaches_the_caseworker(jembatan: Jembatan) -> No
         m.text for m in ana.bot_messages if f"{code} dibatalkan oleh pengirimnya" in (m.text or "")
     ]
     assert told, "her caseworker is told"
+
+
+async def test_staff_see_a_concrete_warning_when_her_phone_is_shared(jembatan: Jembatan) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    _, code = await ask(jembatan, Request(region=KUPANG, shared=True))
+    await ana.press("✋ Ambil")
+    case_view = "\n".join(m.text or "" for m in ana.bot_messages[-2:])
+    assert code in case_view
+    assert "jangan sebut Dinsos, Puskesmas, HIV atau pulang" in case_view
