@@ -20,7 +20,7 @@ def view_support(session: Session, ctx: Context) -> Screen:
                 entry.support,
                 t("How to ask for it: {how}", how=entry.how),
                 where_it_applies(entry.regions, session.region_code, ctx),
-                *trust_notes(entry.last_verified, entry.unverified, ctx),
+                *trust_notes(entry.last_verified, entry.unverified, ctx, entry.note),
             )
         )
         for entry in entries

@@ -98,7 +98,7 @@ def details(facility: HealthFacility, session: Session, ctx: Context) -> tuple[B
     second: list[Part] = [
         t("💰 Cost: {cost}", cost=facility.cost),
         t("🔒 {confidentiality}", confidentiality=facility.confidentiality),
-        *trust_notes(facility.last_verified, facility.unverified, ctx),
+        *trust_notes(facility.last_verified, facility.unverified, ctx, facility.note),
     ]
     return (Bubble(tuple(first)), Bubble(tuple(second)))
 

@@ -117,8 +117,8 @@ def view_cancel(session: Session, ctx: Context) -> Screen:
         (
             bubble(
                 t(
-                    "Cancel request {code}? The caseworker will be told that you no longer "
-                    "need it.",
+                    "Cancel request {code}? The caseworker will be told that you cancelled it. "
+                    "You can ask again any time.",
                     code=Plain(session.param("code")),
                 )
             ),

@@ -75,10 +75,12 @@ def choose(session: Session, code: str, ctx: Context) -> Step:
 
 
 def search(session: Session, text: str, ctx: Context, province_code: str | None) -> Step:
-    """Finds kab/kota (or a province) by a typed name and offers the matches."""
+    """Finds kab/kota (or a province) by a typed name: one match is taken, several offered."""
     matches = ctx.regions.search(text, limit=MAX_CANDIDATES, province_code=province_code)
     if province_code and not matches:
         matches = ctx.regions.search(text, limit=MAX_CANDIDATES)
+    if len(matches) == 1:
+        return choose(session, matches[0].code, ctx)
     if matches:
         codes = ",".join(m.code for m in matches)
         return Step(goto(session, "region_choose", codes=codes, purpose=purpose(session)))

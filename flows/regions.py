@@ -73,8 +73,12 @@ _SHORT_NAMES: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 # Common names and abbreviations people type, mapped to Kemendagri codes.
+#: Official spellings where the wilayah list writes a name differently (one spelling everywhere).
+_NAME_FIXES: Final[Mapping[str, str]] = MappingProxyType({"62.71": "Kota Palangka Raya"})
+
 _REGION_ALIASES: Final[Mapping[str, str]] = MappingProxyType(
     {
+        "palangkaraya": "62.71",
         "jakpus": "31.71",
         "jakut": "31.72",
         "jakbar": "31.73",
@@ -196,7 +200,12 @@ class RegionDirectory:
             timezone, zone = _ZONES[province.code]
             found = [
                 Region(
-                    code, wilayah_name(code) or code, province.code, province.name, timezone, zone
+                    code,
+                    _NAME_FIXES.get(code) or wilayah_name(code) or code,
+                    province.code,
+                    province.name,
+                    timezone,
+                    zone,
                 )
                 for code in _regency_codes(province.code)
             ]

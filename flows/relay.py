@@ -54,8 +54,8 @@ def view_compose(session: Session, ctx: Context) -> Screen:
         (
             bubble(
                 t(
-                    "Type your message for the caseworker of request {code}. Only that "
-                    "caseworker will read it, and your Telegram account stays hidden.",
+                    "Type your message for request {code}. It is read by the caseworkers "
+                    "handling your request, and your Telegram account stays hidden.",
                     code=Plain(code),
                 )
             ),

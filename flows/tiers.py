@@ -6,7 +6,7 @@ from datetime import date
 
 from flows.catalog import COUNTRY, LOCAL, NATIONAL, PROVINCE, province_of, tier_of
 from flows.node import Context
-from flows.types import Part, Plain, Text, t
+from flows.types import Localized, Part, Plain, Text, t
 
 
 def where_it_applies(scopes: tuple[str, ...], code: str | None, ctx: Context) -> Text:
@@ -36,9 +36,13 @@ def verified_note(last_verified: date, ctx: Context) -> Text:
     return t("(last verified {date})", date=last_verified)
 
 
-def trust_notes(last_verified: date, unverified: bool, ctx: Context) -> tuple[Part, ...]:
-    """The verification lines of an entry: not yet confirmed (if so), then the date."""
+def trust_notes(
+    last_verified: date, unverified: bool, ctx: Context, note: Localized | None = None
+) -> tuple[Part, ...]:
+    """The catalog's note on an entry (if any), not yet confirmed (if so), then the date."""
     notes: list[Part] = []
+    if note is not None and note.get("id").strip():
+        notes.append(t("ℹ {note}", note=note))
     if unverified:
         notes.append(t("⚠ Not yet confirmed: please ask before you rely on it."))
     notes.append(verified_note(last_verified, ctx))

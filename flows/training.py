@@ -48,7 +48,7 @@ def view_list(session: Session, ctx: Context) -> Screen:
         "training",
         (
             bubble(
-                t("Free training and business support in {region}. Choose one:", region=where),
+                t("Training and business support in {region}. Choose one:", region=where),
                 tiers_intro(session.region_code, ctx),
             ),
         ),
@@ -93,7 +93,7 @@ def details(programme: Programme, session: Session, ctx: Context) -> tuple[Bubbl
     third = [
         t("📄 Requirements: {requirements}", requirements=programme.requirements),
         t("🪪 Without a KTP: {advice}", advice=programme.without_ktp),
-        *trust_notes(programme.last_verified, programme.unverified, ctx),
+        *trust_notes(programme.last_verified, programme.unverified, ctx, programme.note),
     ]
     return (Bubble(tuple(first)), Bubble(tuple(second)), Bubble(tuple(third)))
 

@@ -46,12 +46,24 @@ class Moment:
     style: str = "datetime"
 
 
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of money in whole units (Rupiah by default), formatted for her locale."""
+
+    amount: int
+    currency: str = "IDR"
+
+
+#: How a catalog text writes an amount so that it is formatted per locale: "{IDR 5050000}".
+MONEY_MARK = r"\{IDR (\d+)\}"
+
+
 def clock_time(at: datetime) -> Moment:
     """Shows only the time of day (in her zone)."""
     return Moment(at, "time")
 
 
-Param: TypeAlias = str | int | date | Moment | Text | Plain | Localized
+Param: TypeAlias = str | int | date | Moment | Money | Text | Plain | Localized
 Part: TypeAlias = Text | Plain | Localized
 
 

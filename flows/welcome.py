@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from flows.node import Context, Node, Step, emergency_button, goto
 from flows.texts import erase_chat_hint
-from flows.types import Bubble, Button, Plain, Screen, Session, bubble, t
+from flows.types import Button, Plain, Screen, Session, bubble, t
 
 LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
 
@@ -33,27 +33,25 @@ def after_language(session: Session) -> Session:
 
 
 def view(session: Session, ctx: Context) -> Screen:
-    """Greets without naming any sensitive topic and offers the language choice."""
+    """Greets in one message without naming any sensitive topic, then asks for the language."""
     return Screen(
         "welcome",
         (
-            bubble(t("Hello, Kak! 👋 This is Jembatan.")),
             bubble(
+                t("Hello, Kak! 👋 This is Jembatan."),
                 t(
                     "I can show you the help that is available where you live, and the numbers "
                     "to call in an emergency. You choose what to look at; I won't ask for your "
                     "name."
-                )
-            ),
-            bubble(
+                ),
                 t(
                     "About privacy: I keep only your Telegram account number, your language "
                     "and your region. Telegram stores this chat, so anyone who holds this phone "
                     "can read it."
-                )
+                ),
+                erase_chat_hint(),
             ),
-            bubble(erase_chat_hint()),
-            Bubble((t("Please choose your language:"),)),
+            bubble(t("Pilih bahasa / Choose language")),
         ),
         (*language_rows(), (emergency_button(),)),
     )

@@ -108,3 +108,27 @@ def test_times_follow_the_region_time_zone() -> None:
     assert "pukul 20.00" in catalogs.translator("id", "Asia/Pontianak").render(text)
     assert "pukul 21.00" in catalogs.translator("id", "Asia/Makassar").render(text)
     assert "pukul 22.00" in catalogs.translator("id", "Asia/Jayapura").render(text)
+
+
+def test_rupiah_amounts_go_through_babel() -> None:
+    from flows.types import Localized, Money
+
+    catalogs = Catalogs.load()
+    indonesian, english = catalogs.translator("id"), catalogs.translator("en")
+    assert indonesian.money(Money(5_050_000)) == "Rp5.050.000"
+    assert english.money(Money(5_050_000)) == "IDR5,050,000"
+    text = Localized((("id", "paket sekitar {IDR 5050000} per orang"), ("en", "about {IDR 42000}")))
+    assert indonesian.render(text) == "paket sekitar Rp5.050.000 per orang"
+    assert english.render(text) == "about IDR42,000"
+
+
+def test_dates_have_one_format_without_leading_zeros() -> None:
+    from datetime import UTC, datetime
+
+    from flows.types import Moment
+
+    indonesian = Catalogs.load().translator("id", "Asia/Jakarta")
+    at = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+    assert indonesian.render(t("{x}", x=Moment(at, "datetime"))).startswith("Rabu, 2 Desember 2026")
+    assert indonesian.render(t("{x}", x=Moment(at, "date"))) == "2 Desember 2026"
+    assert indonesian.render(t("{x}", x=Moment(at, "month"))) == "Desember 2026"

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import string
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 
-from flows.types import Localized, Moment, Param, Part, Plain, Text
+from flows.types import MONEY_MARK, Localized, Moment, Money, Param, Part, Plain, Text
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -83,29 +85,42 @@ class Translator:
         if isinstance(part, Plain):
             return part.value
         if isinstance(part, Localized):
-            return part.get(self.locale, DEFAULT_LOCALE)
+            text = part.get(self.locale, DEFAULT_LOCALE)
+            return re.sub(MONEY_MARK, lambda m: self.money(Money(int(m.group(1)))), text)
         template = self.gettext(part.msgid)
         values = {name: self.value(value) for name, value in part.params}
         return template.format(**values)
 
     def moment(self, at: datetime, style: str) -> str:
-        """Formats a time in her zone: "14.05", "25 November 2026", or both with WIB/WITA/WIT."""
+        """Formats a time in her zone: "14.05", "25 November 2026", "November 2026", or all."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
         local = at.astimezone(self.tz)
         clock = format_time(local, "short", tzinfo=self.tz, locale=babel_locale)
         if style == "time":
             return clock
-        day = format_date(local, "full" if style == "datetime" else "long", locale=babel_locale)
+        if style == "month":
+            return format_date(local, "LLLL y", locale=babel_locale)
+        # One date format everywhere, without leading zeros ("Rabu, 2 Desember 2026").
+        width = get_date_format("full" if style == "datetime" else "long", locale=babel_locale)
+        pattern = width.pattern.replace("dd", "d")
+        day = format_date(local, pattern, locale=babel_locale)
         if style == "date":
             return day
         zone = ZONE_NAMES.get(self.tz.key, format_datetime(local, "z", locale=babel_locale))
         return f"{day}, {clock} {zone}"
+
+    def money(self, money: Money) -> str:
+        """Formats an amount through Babel: "Rp5.050.000" (id), "IDR5,050,000" (en)."""
+        babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
+        return format_currency(money.amount, money.currency, locale=babel_locale)
 
     def value(self, value: Param) -> str:
         """Formats one placeholder value for this locale and time zone."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
         if isinstance(value, Moment):
             return self.moment(value.at, value.style)
+        if isinstance(value, Money):
+            return self.money(value)
         if isinstance(value, datetime):
             return self.moment(value, "datetime")
         if isinstance(value, date):

@@ -7,8 +7,9 @@ Seeing and copying are audited like any other access to personal data.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.i18n import Translator
@@ -103,12 +104,13 @@ class MyData:
         if snap is None:
             return []
         ctx = self.context()
-        day = snap.taken_at.date().isoformat()
+        # Named neutrally (no service, office or bot name) and dated in her own zone.
+        day = snap.taken_at.astimezone(tr.tz).date().isoformat()
         readable = "\n\n".join(bubble_text(b, tr) for b in render_bubbles(snap, self.services, ctx))
         machine = json.dumps(as_json(snap, self.services, ctx, tr), ensure_ascii=False, indent=2)
         return [
-            (f"jembatan-{day}.txt", (readable + "\n").encode()),
-            (f"jembatan-{day}.json", (machine + "\n").encode()),
+            (f"data-{day}.txt", (readable + "\n").encode()),
+            (f"data-{day}.json", (machine + "\n").encode()),
         ]
 
 
@@ -167,6 +169,14 @@ def request_bubble(request: Request, ctx: Context) -> Bubble:
     return Bubble(tuple(lines))
 
 
+def version_date(text_version: str) -> Moment | Plain:
+    """A consent text's version as the month it dates from ("November 2026"), else as stored."""
+    found = re.search(r"(\d{4})-(\d{2})", text_version)
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        return Plain(text_version)
+    return Moment(datetime(int(found.group(1)), int(found.group(2)), 15, 12, tzinfo=UTC), "month")
+
+
 def consents_bubble(consents: list[Consent]) -> Bubble:
     """Her consents with their text version and dates."""
     if not consents:
@@ -177,16 +187,16 @@ def consents_bubble(consents: list[Consent]) -> Bubble:
         given = Moment(c.given_at, "date")
         if c.withdrawn_at is None:
             line = t(
-                "• {purpose}: version {version}, given on {given}",
+                "• {purpose}: the text of {version}, given on {given}",
                 purpose=purpose,
-                version=Plain(c.text_version),
+                version=version_date(c.text_version),
                 given=given,
             )
         else:
             line = t(
-                "• {purpose}: version {version}, given on {given}, withdrawn on {withdrawn}",
+                "• {purpose}: the text of {version}, given on {given}, withdrawn on {withdrawn}",
                 purpose=purpose,
-                version=Plain(c.text_version),
+                version=version_date(c.text_version),
                 given=given,
                 withdrawn=Moment(c.withdrawn_at, "date"),
             )

@@ -47,7 +47,9 @@ HANDOVER_REASONS: dict[str, Text] = {
 HER_UPDATES: dict[str, Text] = {
     ReferralStatus.CLAIMED: t("Your request {code} has been taken by a caseworker."),
     ReferralStatus.IN_PROGRESS: t("Your request {code} is being worked on."),
-    ReferralStatus.CLOSED: t("Your request {code} is finished. Thank you, Kak."),
+    ReferralStatus.CLOSED: t(
+        "Your request {code} has been closed. If you need help again, you can ask any time, Kak."
+    ),
 }
 # What a typed message is for, by desk mode ("handover_reason" waits for a button).
 TYPED_MODES = frozenset({"note", "relay", "handover", "travel"})

@@ -80,7 +80,12 @@ def case_screen(detail: CaseDetail, actions: tuple[tuple[str, Text], ...], ctx: 
     if detail.nickname:
         lines.append(t("Nickname: {name}", name=Plain(detail.nickname)))
     if detail.phone_alone is False:
-        lines.append(t("⚠ Her phone is shared: keep every message neutral."))
+        lines.append(
+            t(
+                "⚠ Her phone is shared: others may read your messages. Do not mention Dinsos, "
+                "Puskesmas, HIV or going home; write as a friend would."
+            )
+        )
     if detail.outcome:
         lines.append(
             t("Outcome: {outcome}", outcome=OUTCOMES.get(detail.outcome, Plain(detail.outcome)))

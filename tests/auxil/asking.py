@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.simulator import SimUser
 from tests.auxil.harness import Jembatan
+from tests.auxil.regions import type_region
 
 KUPANG = ("kupang", "Kota Kupang (Nusa Tenggara Timur)")
 KEDIRI = ("kediri", "Kota Kediri (Jawa Timur)")
@@ -32,8 +33,7 @@ async def ask(jembatan: Jembatan, request: Request = Request()) -> tuple[SimUser
     user = jembatan.user("Penerima")
     await user.send("/start")
     await user.press("Bahasa Indonesia")
-    await user.send(request.region[0])
-    await user.press(request.region[1])
+    await type_region(user, *request.region)
     if request.going_home_to is None:
         await user.press("🎓 Pelatihan dan bantuan usaha")
         await user.press(user.last_buttons[0])
@@ -41,8 +41,7 @@ async def ask(jembatan: Jembatan, request: Request = Request()) -> tuple[SimUser
     else:
         await user.press("🏠 Pulang kampung")
         await user.press("🏠 Pilih daerah asal")
-        await user.send(request.going_home_to[0])
-        await user.press(request.going_home_to[1])
+        await type_region(user, *request.going_home_to)
         await user.press("🙋 Bantu saya pulang")
     await user.press("Ya, 18 tahun ke atas")
     await user.press("✅ Saya setuju")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.auxil.asking import Request, ask
 from tests.auxil.harness import Jembatan
+from tests.auxil.regions import type_region
 from tests.e2e.test_desk import staff
 from tests.e2e.test_followups import sent_to
 
@@ -21,8 +22,7 @@ async def test_kota_surabaya_sees_province_and_national_entries_and_reaches_the_
     dewi = jembatan.user("Dewi")
     await dewi.send("/start")
     await dewi.press("Bahasa Indonesia")
-    await dewi.send(SURABAYA[0])
-    await dewi.press(SURABAYA[1])
+    await type_region(dewi, *SURABAYA)
     menu = dewi.last_buttons
     for label in ("🎓 Pelatihan dan bantuan usaha", "🩺 Layanan kesehatan", "🏠 Pulang kampung"):
         assert label in menu, menu

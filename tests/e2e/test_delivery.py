@@ -138,7 +138,8 @@ async def test_closure_cancels_what_is_queued_but_the_closing_message(jembatan: 
     await at(jembatan, HER_WINDOW)
     await jembatan.open_sealed()
     assert [m.text for m in her.bot_messages[before:]] == [
-        NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
+        NEUTRAL + f"Permintaan {code} sudah ditutup. "
+        "Kalau Kakak butuh bantuan lagi, Kakak boleh minta lagi kapan saja."
     ]
 
 

@@ -6,7 +6,9 @@ import asyncio
 from datetime import timedelta
 
 from bot.simulator import SimUser
+from tests.auxil.asking import KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
+from tests.auxil.regions import type_region
 
 TRAINING = "🎓 Pelatihan dan bantuan usaha"
 
@@ -31,8 +33,7 @@ async def refer(jembatan: Jembatan, typed: str, label: str, nickname: str = "Maw
     user = jembatan.user("Penerima")
     await user.send("/start")
     await user.press("Bahasa Indonesia")
-    await user.send(typed)
-    await user.press(label)
+    await type_region(user, typed, label)
     await user.press(TRAINING)
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
@@ -90,7 +91,10 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
     await winner.press("Sudah mendapat bantuan")
     assert "Hasil: Sudah mendapat bantuan" in (winner.bot_messages[-2].text or "")
     await jembatan.open_sealed()
-    assert her.last_message == NEUTRAL + f"Permintaan {code} sudah selesai. Terima kasih, Kak."
+    assert her.last_message == NEUTRAL + (
+        f"Permintaan {code} sudah ditutup. "
+        "Kalau Kakak butuh bantuan lagi, Kakak boleh minta lagi kapan saja."
+    )
 
     history = await jembatan.services.referrals.history(referral.id)
     assert [s for _, _, s in history] == ["new", "claimed", "contacted", "in_progress", "closed"]
@@ -303,3 +307,12 @@ async def test_her_cancellation_reaches_the_caseworker(jembatan: Jembatan) -> No
         m.text for m in ana.bot_messages if f"{code} dibatalkan oleh pengirimnya" in (m.text or "")
     ]
     assert told, "her caseworker is told"
+
+
+async def test_staff_see_a_concrete_warning_when_her_phone_is_shared(jembatan: Jembatan) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    _, code = await ask(jembatan, Request(region=KUPANG, shared=True))
+    await ana.press("✋ Ambil")
+    case_view = "\n".join(m.text or "" for m in ana.bot_messages[-2:])
+    assert code in case_view
+    assert "jangan sebut Dinsos, Puskesmas, HIV atau pulang" in case_view

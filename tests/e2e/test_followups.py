@@ -222,10 +222,10 @@ async def test_pause_resume_and_berhenti(jembatan: Jembatan) -> None:
     her, _ = await ask_training(jembatan, KEDIRI)
     await her.send("/menu")
     await her.press("🔒 Privasi")
-    await her.press("🔔 Pengingat")
-    assert "Pesan kabar aktif." in her.last_message
+    await her.press("🔔 Pesan tanya kabar")
+    assert "Pesan tanya kabar aktif." in her.last_message
     await her.press("⏸ Jeda")
-    assert "Pesan kabar sedang dijeda." in her.last_message
+    assert "Pesan tanya kabar sedang dijeda." in her.last_message
     before = len(her.bot_messages)
     await at(jembatan, datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     assert len(her.bot_messages) == before, "nothing comes while paused"
@@ -234,7 +234,7 @@ async def test_pause_resume_and_berhenti(jembatan: Jembatan) -> None:
     await at(jembatan, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     assert len(her.bot_messages) == before + 1, "the held question comes after resuming"
     await her.send("berhenti")
-    assert "Pesan kabar dihentikan" in "\n".join(sent_to(her)[-2:])
+    assert "Pesan tanya kabar dihentikan" in "\n".join(sent_to(her)[-2:])
     assert jembatan.services is not None
     assert (await jembatan.services.consents.active(1, "followups")) is None
     pending = [f for f in await jembatan.services.followups.for_user(1) if f.state == "pending"]

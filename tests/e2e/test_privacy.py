@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from bot.simulator import SimUser
 from tests.auxil.harness import Jembatan
@@ -47,7 +48,7 @@ async def test_see_my_data_shows_her_nickname_request_and_consent(jembatan: Jemb
     assert "• HP dipakai bersama: tidak" in shown
     assert f"Permintaan {code}" in shown
     assert "• Nama panggilan: Mawar" in shown
-    assert CONSENT_VERSION in shown
+    assert "teks versi November 2026" in shown, "the consent text is named by its date"
     assert user.last_message.startswith("Itu semuanya.")
     assert jembatan.services is not None
     actions = [e.action for e in await jembatan.services.audit.list()]
@@ -74,6 +75,16 @@ async def test_copy_arrives_as_a_text_and_a_json_document(jembatan: Jembatan) ->
     readable = by_name[text_name].decode()
     assert "Mawar" in readable and code in readable
     assert user.last_message.startswith("Di atas ada salinan data Kakak")
+
+
+async def test_copy_files_are_named_neutrally_and_dated_in_her_zone(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_kupang(user)
+    jembatan.clock.now = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)  # 01.30 on the 24th in WITA
+    await user.send("/privasi")
+    await user.press("📄 Kirim salinan")
+    names = {m.document_name for m in user.bot_messages if m.kind == "document"}
+    assert names == {"data-2026-11-24.txt", "data-2026-11-24.json"}
 
 
 async def test_correcting_the_region_changes_it_and_the_menu(jembatan: Jembatan) -> None:

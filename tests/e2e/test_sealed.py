@@ -111,7 +111,7 @@ async def test_every_proactive_message_shows_only_a_neutral_sentence_until_opene
         f"Permintaan {code} sedang diproses.",
         f"Pesan tentang permintaan {code}:\n{RELAYED}",
         "mulai besok, 18 Januari 2027",
-        f"Permintaan {code} sudah selesai.",
+        f"Permintaan {code} sudah ditutup.",
         f"Soal permintaan {code}: bagaimana bantuan yang Kakak terima?",
     ):
         assert content in hers, content

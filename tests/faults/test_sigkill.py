@@ -23,7 +23,7 @@ from tests.auxil.harness import settings_in
 from tests.auxil.process import bind_caseworker, run_bot, serving
 from tests.faults.invariants import check_storage, confirmed_codes, notifications_per_code
 
-PROGRAMMES = "Pelatihan gratis dan bantuan usaha di"
+PROGRAMMES = "Pelatihan dan bantuan usaha di"
 ROUNDS = int(os.environ.get("JEMBATAN_KILL_ROUNDS", "50"))
 PATH = (
     "Bahasa Indonesia",
