@@ -34,6 +34,7 @@ DRAFT_KEYS = frozenset(
         "urgency",
         "home_region",
         "need",
+        "fast",  # the urgent call-back from the emergency screen (flows/intake/urgent.py)
     }
 )
 #: Intake screens that ask one question: the draft must say this is the next one to ask.
