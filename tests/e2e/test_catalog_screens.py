@@ -68,3 +68,19 @@ async def test_rupiah_amounts_are_formatted_for_her_language(jembatan: Jembatan)
     await english.press("🏠 Going home")
     text = chat_text(english, 3)
     assert "IDR5,050,000" in text and "Rp5.050.000" not in text and "{IDR" not in text
+
+
+async def test_english_names_the_office_with_an_article(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await user.send("/start")
+    await user.press("English")
+    await user.send("kupang")
+    if "Kota Kupang (Nusa Tenggara Timur)" in user.last_buttons:
+        await user.press("Kota Kupang (Nusa Tenggara Timur)")
+    await user.press("🎓 Training and business support")
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 I want to join")
+    await user.press("Yes, 18 or older")
+    consent = chat_text(user, 5)
+    assert "sends a few details to the Social Affairs Office, Kupang City" in consent
+    assert "Kak" not in consent
