@@ -157,8 +157,9 @@ STATE_WORDS: dict[str, Text] = {
 }
 REMINDERS_OFFER = t(
     "Jembatan can send you a short check-in message after a request, for example to ask "
-    "whether someone contacted you. Only at your safe time, never at night, and the first line "
-    'is always a plain greeting. You can pause or stop them any time, or type "berhenti".'
+    "whether someone contacted you. Only at your safe time, never at night, and until you open "
+    "it your chat shows only a neutral line with an Open button. You can pause or stop them any "
+    'time, or type "berhenti".'
 )
 
 

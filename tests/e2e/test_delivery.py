@@ -59,6 +59,8 @@ async def test_status_and_relay_at_dawn_arrive_at_the_start_of_her_window(
     await ana.send(RELAYED)
     await jembatan.outbox_idle()
     assert len(her.bot_messages) == before, "nothing at 05:20 WITA"
+    told = [m.text or "" for m in ana.bot_messages if "sampai kepadanya" in (m.text or "")]
+    assert told and "16.00" in told[-1], "the caseworker sees when her message will arrive"
 
     assert jembatan.services is not None
     referral = await jembatan.services.referrals.by_code(code)
