@@ -64,15 +64,6 @@ def claim_escalation(card: CaseCard, ctx: Context) -> Bubble:
     )
 
 
-def her_answer_escalation(code: str, answer: str) -> Bubble:
-    """Tells staff what she answered to a follow-up that needs them."""
-    if answer == "help":
-        text = t("⚠️ Request {code}: she says she needs help after travelling.", code=Plain(code))
-    else:
-        text = t("⚠️ Request {code}: she says nobody has contacted her yet.", code=Plain(code))
-    return bubble(text)
-
-
 def open_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
     """The button under a reminder: open the case (or claim it from there)."""
     return ((Button(t("📂 Open"), button("open", code)),),)
