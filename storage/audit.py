@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.db import Database, from_text, to_text
 
 
@@ -26,7 +25,7 @@ class AuditEntry:
     detail: str | None
 
 
-def _entry(row: aiosqlite.Row) -> AuditEntry:
+def _entry(row: Row) -> AuditEntry:
     return AuditEntry(
         id=row["id"],
         at=from_text(row["at"]),
@@ -45,7 +44,7 @@ class AuditRepo:
 
     async def append(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         actor: str,
         action: str,
         subject: str | None = None,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text
 
@@ -35,7 +34,7 @@ class CaseworkRepo:
         self.cipher = cipher
 
     async def add_note(
-        self, conn: aiosqlite.Connection, referral_id: int, caseworker_id: int, text: str
+        self, conn: Connection, referral_id: int, caseworker_id: int, text: str
     ) -> None:
         """Stores an encrypted note on a case."""
         await conn.execute(
@@ -60,7 +59,7 @@ class CaseworkRepo:
         ]
 
     async def add_relay(
-        self, conn: aiosqlite.Connection, referral_id: int, direction: str, text: str
+        self, conn: Connection, referral_id: int, direction: str, text: str
     ) -> None:
         """Stores a relayed message (direction "to_her" or "from_her"), encrypted."""
         await conn.execute(
@@ -82,9 +81,7 @@ class CaseworkRepo:
         )
         return [(r[0], self.cipher.decrypt(r[1], context=RELAY_CONTEXT)) for r in reversed(rows)]
 
-    async def set_relay_open(
-        self, conn: aiosqlite.Connection, referral_id: int, is_open: bool
-    ) -> None:
+    async def set_relay_open(self, conn: Connection, referral_id: int, is_open: bool) -> None:
         """Opens or closes the message thread of a referral."""
         await conn.execute(
             "UPDATE referrals SET relay_open = ? WHERE id = ?", (int(is_open), referral_id)
@@ -98,7 +95,7 @@ class CaseworkRepo:
         return bool(row[0]) if row is not None else False
 
     async def set_mode(
-        self, conn: aiosqlite.Connection, caseworker_id: int, mode: str, code: str, extra: str = ""
+        self, conn: Connection, caseworker_id: int, mode: str, code: str, extra: str = ""
     ) -> None:
         """Remembers what her next typed message is for."""
         await conn.execute(
@@ -109,7 +106,7 @@ class CaseworkRepo:
             (caseworker_id, mode, code, extra, self.db.now()),
         )
 
-    async def clear_mode(self, conn: aiosqlite.Connection, caseworker_id: int) -> None:
+    async def clear_mode(self, conn: Connection, caseworker_id: int) -> None:
         """Forgets her pending typed-message mode."""
         await conn.execute("DELETE FROM desk_modes WHERE caseworker_id = ?", (caseworker_id,))
 

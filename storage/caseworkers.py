@@ -11,9 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import aiosqlite
-
 from flows.routing import StaffCover, covers_region, covers_service, route
+from storage.connection import Connection, Row
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text, to_text
 
@@ -59,7 +58,7 @@ class CaseworkerRepo:
         self.db = db
         self.cipher = cipher
 
-    def _from_row(self, row: aiosqlite.Row) -> Caseworker:
+    def _from_row(self, row: Row) -> Caseworker:
         return Caseworker(
             id=row["id"],
             name=self.cipher.decrypt(row["name"], context=NAME_CONTEXT),
@@ -98,7 +97,7 @@ class CaseworkerRepo:
             )
         return caseworker_id, token
 
-    async def redeem(self, conn: aiosqlite.Connection, token: str, telegram_id: int) -> int | None:
+    async def redeem(self, conn: Connection, token: str, telegram_id: int) -> int | None:
         """Binds a Telegram account with an unused, unexpired invite; returns the caseworker id."""
         row = await self.db.fetchone(
             "SELECT i.caseworker_id, i.expires_at, i.used_at, c.active, c.telegram_id "
@@ -142,7 +141,7 @@ class CaseworkerRepo:
         rows = await self.db.fetchall("SELECT * FROM caseworkers ORDER BY id")
         return [self._from_row(row) for row in rows]
 
-    async def deactivate(self, conn: aiosqlite.Connection, caseworker_id: int) -> bool:
+    async def deactivate(self, conn: Connection, caseworker_id: int) -> bool:
         """Takes away access at once; returns False if there was no such active caseworker."""
         cursor = await conn.execute(
             "UPDATE caseworkers SET active = 0, deactivated_at = ? WHERE id = ? AND active = 1",

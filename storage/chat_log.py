@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.db import Database, to_text
 
 #: How long Telegram lets a bot delete a message.
@@ -23,9 +22,7 @@ class ChatLog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(
-        self, conn: aiosqlite.Connection, chat_id: int, message_ids: Iterable[int]
-    ) -> None:
+    async def add(self, conn: Connection, chat_id: int, message_ids: Iterable[int]) -> None:
         """Records message ids as seen now, in the caller's transaction (repeats are ignored)."""
         now = self.db.now()
         await conn.executemany(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.db import Database, from_text, to_text
 
 
@@ -28,7 +27,7 @@ class Consent:
         return self.withdrawn_at is None
 
 
-def _consent(row: aiosqlite.Row) -> Consent:
+def _consent(row: Row) -> Consent:
     withdrawn = row["withdrawn_at"]
     return Consent(
         id=row["id"],
@@ -49,7 +48,7 @@ class ConsentRepo:
 
     async def record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         user_id: int,
         purpose: str,
         text_version: str,
@@ -66,7 +65,7 @@ class ConsentRepo:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    async def withdraw(self, conn: aiosqlite.Connection, consent_id: int) -> bool:
+    async def withdraw(self, conn: Connection, consent_id: int) -> bool:
         """Marks a consent withdrawn now; False if it was unknown or already withdrawn."""
         cursor = await conn.execute(
             "UPDATE consents SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",

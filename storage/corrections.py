@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from flows.status import OPEN_STATUSES
+from storage.connection import Connection
 from storage.referrals import PERSONAL_CONTEXT, ReferralRepo
 
 OPEN = tuple(sorted(OPEN_STATUSES))
 
 
 async def correct_open_referrals(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     referrals: ReferralRepo,
     user_id: int,
     *,
@@ -51,7 +50,7 @@ async def correct_open_referrals(
 
 
 async def _set_nickname(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     referrals: ReferralRepo,
     referral_id: int,
     sealed: str | None,

@@ -1,12 +1,23 @@
-"""The SQLite connection: WAL, foreign keys, a busy timeout, migrations, and serialised access.
+"""The SQLite connections: WAL, foreign keys, a busy timeout, migrations, and serialised access.
 
-There is one aiosqlite connection per Database, shared by every coroutine. A connection has one
-transaction at a time, so whoever uses it takes a turn: `transaction()` for writes (BEGIN
-IMMEDIATE ... COMMIT, ROLLBACK on any exception), `read()` for several reads that must agree, and
-`fetchone()`/`fetchall()` for a single query. A turn is held by the task that took it and by the
-tasks it starts inside it (a context variable marks it), so repository reads made inside a
-transaction see that transaction's own writes, while other coroutines wait and never see
-uncommitted data.
+A Database owns a database thread that runs its own event loop and the one writing sqlite3
+connection (storage/connection.py gives it an async face). Work reaches that thread in two ways:
+
+- `run(fn, *args)`: the async function `fn` runs as ONE job on the database thread; its reads and
+  its transaction execute there synchronously, so a whole turn costs one thread hop. Jobs run one
+  at a time. Inside a job, `transaction()`, `read()`, `fetchone()` and `fetchall()` act directly
+  on the writing connection, and a repository read sees the job's own uncommitted writes.
+- From the main event loop, `transaction()` for writes (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on
+  any exception), `read()` for several reads that must agree: the caller takes the main-side turn
+  and each statement is one hop. A turn is held by the task that took it and by the tasks it
+  starts inside it (a context variable marks it), so repository reads made inside a transaction
+  see its own writes, while other coroutines wait and never see uncommitted data. `run()` from
+  the main loop takes the same turn while its job runs, so a job and a main-loop transaction
+  never interleave statements on the writer.
+
+`fetchone()`/`fetchall()` from the main loop outside any turn go to a second, read-only
+connection on its own thread (`PRAGMA query_only`), so look-ups never wait for the writer. Each
+such query is its own read transaction, so it sees everything committed before it started.
 """
 
 from __future__ import annotations
@@ -14,25 +25,29 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.folders import make_private_dir
 from storage.migrations import MIGRATIONS, Migration, migrate
 
 Clock = Callable[[], datetime]
+P = ParamSpec("P")
+T = TypeVar("T")
 PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=5000",
     "PRAGMA secure_delete=ON",  # erased values are zeroed on disk (storage/erasure.py)
 )
+READER_PRAGMAS = (*PRAGMAS, "PRAGMA query_only=ON")
 
 # Which databases (by id) the current task holds a turn on. Not a connection: only a marker.
 _HOLDING: ContextVar[frozenset[int]] = ContextVar("jembatan_db_holding", default=frozenset())
@@ -57,28 +72,120 @@ class NestedTransaction(RuntimeError):
     """A task asked for a transaction while already inside one on the same database."""
 
 
-async def _configure(conn: aiosqlite.Connection) -> None:
-    """Switches to WAL and sets the per-connection PRAGMAs."""
-    async with conn.execute("PRAGMA journal_mode=WAL") as cursor:
-        row = await cursor.fetchone()
-    mode = str(row[0]).lower() if row is not None else "?"
-    if mode != "wal":
-        raise RuntimeError(
-            f"SQLite would not use WAL journaling (it reports {mode!r}); "
-            "keep the database on a local disk."
-        )
-    for pragma in PRAGMAS:
-        await conn.execute(pragma)
+def _connect(path: Path) -> sqlite3.Connection:
+    """Opens the writing connection (on the database thread): WAL and the per-connection PRAGMAs."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        raw.row_factory = sqlite3.Row
+        row = raw.execute("PRAGMA journal_mode=WAL").fetchone()
+        mode = str(row[0]).lower() if row is not None else "?"
+        if mode != "wal":
+            raise RuntimeError(
+                f"SQLite would not use WAL journaling (it reports {mode!r}); "
+                "keep the database on a local disk."
+            )
+        for pragma in PRAGMAS:
+            raw.execute(pragma)
+    except BaseException:
+        raw.close()
+        raise
+    return raw
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
+    """Runs a query and returns its rows (the first only when `one`), its statement ended."""
+    cursor = conn.execute(sql, params)
+    try:
+        if one:
+            row = cursor.fetchone()
+            return [] if row is None else [row]
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+class _Worker:
+    """A thread running its own event loop: the database thread."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
+        self._thread.start()
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            self.loop.close()
+
+    def here(self) -> bool:
+        """Whether the caller runs on this thread."""
+        return threading.get_ident() == self._thread.ident
+
+    def stop(self) -> None:
+        """Ends the loop and waits for the thread."""
+        if self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join()
+
+
+class _Reader:
+    """The read-only connection, on a thread of its own: look-ups that need no turn."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="jembatan-db-read")
+        self._conn: sqlite3.Connection | None = None  # touched on the reader's thread only
+
+    def _open(self, path: Path) -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in READER_PRAGMAS:
+            conn.execute(pragma)
+        self._conn = conn
+
+    def _query(self, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
+        assert self._conn is not None
+        return _rows(self._conn, sql, params, one)
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    async def open(self, path: Path) -> None:
+        """Opens the connection on the reader's thread."""
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._open, path)
+
+    async def query(self, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
+        """Runs one query on the reader's thread (one row at most when `one`)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self._query, sql, params, one)
+
+    async def close(self) -> None:
+        """Closes the connection and ends the thread."""
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._close)
+        self._pool.shutdown(wait=True)
 
 
 class Database:
-    """One aiosqlite connection, used by one task at a time; writes go through transaction()."""
+    """The writing connection on its database thread (jobs via run()), and a read connection."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, clock: Clock) -> None:
-        self.conn = conn
+    def __init__(self, path: Path, clock: Clock) -> None:
         self.path = path
         self.clock = clock
-        self._lock = asyncio.Lock()
+        self.hops = 0  # how many pieces of work were handed to the database thread (for tests)
+        self._worker = _Worker("jembatan-db")
+        self._lock = asyncio.Lock()  # the main-side turn
+        self._jobs: asyncio.Lock | None = None  # one job at a time, on the database loop
+        self._reader: _Reader | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def conn(self) -> Connection:
+        """The writing connection (its statements hop to the database thread when needed)."""
+        assert self._conn is not None, "the database is not open"
+        return self._conn
 
     @classmethod
     async def open(
@@ -93,31 +200,78 @@ class Database:
         # A new file is readable by this user only; SQLite gives its -wal and -shm the same mode.
         with suppress(FileExistsError):
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        db = cls(path, clock)
         try:
-            conn.row_factory = aiosqlite.Row
-            await _configure(conn)
-            db = cls(conn, path, clock)
+            raw = await db._submit(lambda: _sync(_connect, path))
+            db._conn = Connection(raw, db._worker.here, db._hop)
             await migrate(db, migrations)
+            reader = _Reader()
+            db._reader = reader
+            await reader.open(path)
         except BaseException:
-            await conn.close()
+            await db._shutdown()
             raise
         return db
 
     async def close(self) -> None:
-        """Waits for a transaction in flight, then closes the connection (checkpointing the WAL)."""
+        """Waits for a transaction in flight, then closes both connections (checkpointing)."""
         async with self._turn():
-            await self.conn.close()
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await reader.close()
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await self._submit(lambda: _sync(conn.raw.close))
+        self._worker.stop()
 
     def now(self) -> str:
         """The current time as stored text."""
         return to_text(self.clock())
 
+    # ------------------------------------------------------------------ the database thread
+
+    def on_thread(self) -> bool:
+        """Whether the caller runs on the database thread (inside a job)."""
+        return self._worker.here()
+
+    async def _serial(self, job: Callable[[], Awaitable[T]]) -> T:
+        """Runs on the database loop: one job (or statement) at a time."""
+        if self._jobs is None:
+            self._jobs = asyncio.Lock()
+        async with self._jobs:
+            return await job()
+
+    async def _submit(self, job: Callable[[], Awaitable[T]]) -> T:
+        """Hands a job to the database thread and awaits its result (one hop)."""
+        self.hops += 1
+        future = asyncio.run_coroutine_threadsafe(self._serial(job), self._worker.loop)
+        return await asyncio.wrap_future(future)
+
+    async def _hop(self, fn: Callable[[], T]) -> T:
+        """Runs a plain function on the database thread (one statement of a main-loop turn)."""
+        return await self._submit(lambda: _sync(fn))
+
+    async def run(self, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Runs `fn(*args)` as one job on the database thread: its reads and writes, one hop.
+
+        Everything `fn` awaits must be database work (repositories, this Database): it runs on
+        another event loop, so it must not touch the main loop's tasks, events or locks.
+        """
+        if self.on_thread():
+            return await fn(*args, **kwargs)
+        async with self._turn():
+            return await self._submit(lambda: fn(*args, **kwargs))
+
+    # ------------------------------------------------------------------ the main-side turn
+
     def _holds_turn(self) -> bool:
         return id(self) in _HOLDING.get()
 
     @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _turn(self) -> AsyncIterator[Connection]:
         """Gives this task the connection; inside a turn it already holds, shares that turn."""
         if self._holds_turn():
             yield self.conn
@@ -130,8 +284,12 @@ class Database:
                 _HOLDING.reset(token)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """Runs a block in one IMMEDIATE transaction: all of it is committed, or none."""
+        if self.on_thread():
+            async with self._transaction_here() as conn:
+                yield conn
+            return
         if self._holds_turn():
             raise NestedTransaction(
                 "A transaction or read is already open in this task; "
@@ -143,15 +301,46 @@ class Database:
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException:
-                # Statements run in order on the connection's thread, so this ROLLBACK comes
-                # after any statement of the block that is still running, even on cancellation.
+                # Statements run in order on the database thread, so this ROLLBACK comes after
+                # any statement of the block that is still running, even on cancellation.
                 with suppress(sqlite3.Error):
                     await conn.execute("ROLLBACK")
                 raise
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction_here(self) -> AsyncIterator[Connection]:
+        """transaction() inside a job: straight on the connection, no hop."""
+        conn = self.conn
+        if conn.in_transaction:
+            raise NestedTransaction(
+                "A transaction or read is already open in this job; "
+                "pass its connection down instead of opening another."
+            )
+        raw = conn.raw
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            raw.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                raw.execute("ROLLBACK")
+            raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Connection]:
         """Yields the connection for reads that see one committed snapshot; writes are discarded."""
+        if self.on_thread():
+            conn = self.conn
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.raw.execute("BEGIN DEFERRED")
+            try:
+                yield conn
+            finally:
+                with suppress(sqlite3.Error):
+                    conn.raw.execute("ROLLBACK")
+            return
         if self._holds_turn():
             yield self.conn
             return
@@ -163,12 +352,26 @@ class Database:
                 with suppress(sqlite3.Error):
                     await conn.execute("ROLLBACK")
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        """Runs a query and returns its first row."""
-        async with self._turn() as conn, conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+    async def _query(self, sql: str, params: Iterable[Any], one: bool) -> list[Row]:
+        """One query: on the writer inside a job or a turn, else on the read connection."""
+        values = tuple(params)
+        if self.on_thread():
+            return _rows(self.conn.raw, sql, values, one)
+        if self._reader is not None and not self._holds_turn():
+            return await self._reader.query(sql, values, one)
+        async with self._turn() as conn, conn.execute(sql, values) as cursor:
+            return await cursor.fetchall()
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        """Runs a query and returns its first row."""
+        rows = await self._query(sql, params, True)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """Runs a query and returns all rows."""
-        async with self._turn() as conn, conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await self._query(sql, params, False)
+
+
+async def _sync(fn: Callable[..., T], *args: Any) -> T:
+    """A plain function as a job."""
+    return fn(*args)

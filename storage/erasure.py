@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.db import Database
 
 UNSENT = "('pending', 'sending')"
@@ -58,12 +57,12 @@ class Erased:
         return sum(getattr(self, name) for name in self.__dataclass_fields__)
 
 
-async def _changed(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> int:
+async def _changed(conn: Connection, sql: str, params: tuple[object, ...]) -> int:
     cursor = await conn.execute(sql, params)
     return max(cursor.rowcount, 0)
 
 
-async def erase_referral_personal(conn: aiosqlite.Connection, referral_id: int) -> Erased:
+async def erase_referral_personal(conn: Connection, referral_id: int) -> Erased:
     """Erases a referral's personal fields, notes, relayed messages and unsent messages.
 
     The row itself stays for statistics; `personal`, the contact window and the travel day go,
@@ -103,7 +102,7 @@ async def erase_referral_personal(conn: aiosqlite.Connection, referral_id: int) 
     )
 
 
-async def erase_user(conn: aiosqlite.Connection, user_id: int) -> Erased:
+async def erase_user(conn: Connection, user_id: int) -> Erased:
     """Erases everything personal of one person, her Telegram id included.
 
     Her referrals lose their personal fields (as erase_referral_personal) and their link to her;

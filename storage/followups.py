@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.db import Database, from_text, to_text
 
 
@@ -29,7 +28,7 @@ class FollowUp:
     answer: str | None
 
 
-def _followup(row: aiosqlite.Row) -> FollowUp:
+def _followup(row: Row) -> FollowUp:
     return FollowUp(
         id=row["id"],
         kind=row["kind"],
@@ -51,7 +50,7 @@ class FollowUpRepo:
 
     async def schedule(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         kind: str,
         referral_id: int,
         user_id: int | None,
@@ -98,7 +97,7 @@ class FollowUpRepo:
         return [_followup(row) for row in rows]
 
     async def set_state(
-        self, conn: aiosqlite.Connection, followup_id: int, state: str, answer: str | None = None
+        self, conn: Connection, followup_id: int, state: str, answer: str | None = None
     ) -> None:
         """Moves a follow-up to another state (with her answer, if any)."""
         await conn.execute(
@@ -107,7 +106,7 @@ class FollowUpRepo:
             (state, answer, self.db.now(), state, followup_id),
         )
 
-    async def postpone(self, conn: aiosqlite.Connection, followup_id: int, due: datetime) -> None:
+    async def postpone(self, conn: Connection, followup_id: int, due: datetime) -> None:
         """Moves a pending follow-up to a later time (the next hour she may be written to)."""
         await conn.execute(
             "UPDATE followups SET due_at = ?, updated_at = ? WHERE id = ?",
@@ -116,7 +115,7 @@ class FollowUpRepo:
 
     async def cancel(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         *,
         user_id: int | None = None,
         referral_id: int | None = None,

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import aiosqlite
-
 from storage.audit import AuditRepo
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database, to_text
 
@@ -90,7 +89,7 @@ class InboxRepo:
             if moved:
                 await self._audit(conn, update_id, reason)
 
-    async def _audit(self, conn: aiosqlite.Connection, update_id: int, reason: str) -> None:
+    async def _audit(self, conn: Connection, update_id: int, reason: str) -> None:
         await self.audit.append(conn, ACTOR, QUARANTINE, f"update:{update_id}", reason)
 
     async def payload(self, update_id: int) -> dict[str, Any] | None:
@@ -110,7 +109,7 @@ class InboxRepo:
         )
         return [int(row[0]) for row in rows]
 
-    async def mark_done(self, conn: aiosqlite.Connection, update_id: int) -> None:
+    async def mark_done(self, conn: Connection, update_id: int) -> None:
         """Marks an update handled in the caller's transaction and blanks its payload."""
         await conn.execute(
             "UPDATE inbox SET state = 'done', payload = '', done_at = ? "

@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import aiosqlite
+from storage.connection import Connection
 
 if TYPE_CHECKING:
     from storage.db import Database
 
-Upgrade = Callable[[aiosqlite.Connection], Awaitable[None]]
+Upgrade = Callable[[Connection], Awaitable[None]]
 
 
 class SchemaTooNew(Exception):
@@ -290,7 +290,7 @@ def check_numbering(migrations: Sequence[Migration]) -> None:
         raise ValueError(f"Migrations must be numbered 1, 2, 3, ... in order; got {numbers}.")
 
 
-async def _version_in(conn: aiosqlite.Connection) -> int:
+async def _version_in(conn: Connection) -> int:
     """The schema version as seen inside the caller's transaction (0 when empty)."""
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text, to_text
 
@@ -76,9 +75,7 @@ class OutboxRepo:
         self.db = db
         self.cipher = cipher
 
-    async def add(
-        self, conn: aiosqlite.Connection, message: OutMessage, at: datetime | None = None
-    ) -> int:
+    async def add(self, conn: Connection, message: OutMessage, at: datetime | None = None) -> int:
         """Queues a message in the caller's transaction (due now, or at `at`); returns its id."""
         payload = json.dumps(
             {
@@ -150,9 +147,7 @@ class OutboxRepo:
         )
         return Queued(row["id"], row["attempts"], message)
 
-    async def sent(
-        self, conn: aiosqlite.Connection, row_id: int, message_id: int, chat_id: int
-    ) -> bool:
+    async def sent(self, conn: Connection, row_id: int, message_id: int, chat_id: int) -> bool:
         """Records a delivered message and blanks its payload; False if the row was erased.
 
         The chat is matched too: an erased row's id can be taken by a newer row to someone else.
@@ -169,9 +164,7 @@ class OutboxRepo:
         async with self.db.transaction() as conn:
             await self.requeue(conn, row_id, at, error)
 
-    async def requeue(
-        self, conn: aiosqlite.Connection, row_id: int, at: datetime, error: str
-    ) -> None:
+    async def requeue(self, conn: Connection, row_id: int, at: datetime, error: str) -> None:
         """Puts a claimed row back to be tried again at `at` (caller's transaction)."""
         await conn.execute(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? "
@@ -179,7 +172,7 @@ class OutboxRepo:
             (to_text(at), error, row_id),
         )
 
-    async def fail(self, conn: aiosqlite.Connection, row_id: int, error: str) -> None:
+    async def fail(self, conn: Connection, row_id: int, error: str) -> None:
         """Gives a row up for good (caller's transaction); its payload is blanked."""
         await conn.execute(
             "UPDATE outbox SET state = 'failed', last_error = ?, payload = '' WHERE id = ?",
@@ -204,7 +197,7 @@ class OutboxRepo:
                 (to_text(at), row_id),
             )
 
-    async def cancel_for_user(self, conn: aiosqlite.Connection, user_id: int) -> int:
+    async def cancel_for_user(self, conn: Connection, user_id: int) -> int:
         """Cancels every unsent message to her (caller's transaction); returns how many."""
         cursor = await conn.execute(
             "UPDATE outbox SET state = 'cancelled', payload = '' "
@@ -215,7 +208,7 @@ class OutboxRepo:
         return cursor.rowcount
 
     async def cancel_to_her(
-        self, conn: aiosqlite.Connection, referral_id: int, *, keep: frozenset[str] = frozenset()
+        self, conn: Connection, referral_id: int, *, keep: frozenset[str] = frozenset()
     ) -> int:
         """Cancels unsent messages to her about a referral, except kinds in `keep`."""
         kinds = ", ".join("?" for _ in keep) or "''"

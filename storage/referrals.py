@@ -6,12 +6,12 @@ Personal answers (nickname, phone number) are stored only encrypted, in the `per
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from flows.status import OPEN_STATUSES, CaseOutcome, ReferralStatus
+from storage.connection import Connection, Row
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text
 
@@ -65,7 +65,7 @@ class Referral:
     travel_date: date | None = None
 
 
-def _referral(row: aiosqlite.Row) -> Referral:
+def _referral(row: Row) -> Referral:
     alone = row["phone_alone"]
     return Referral(
         id=row["id"],
@@ -97,7 +97,7 @@ class ReferralRepo:
         self.db = db
         self.cipher = cipher
 
-    async def create(self, conn: aiosqlite.Connection, new: NewReferral, actor: str) -> int:
+    async def create(self, conn: Connection, new: NewReferral, actor: str) -> int:
         """Stores a referral and its first status inside the caller's transaction."""
         answers = new.answers
         personal = {k: answers[k] for k in PERSONAL_FIELDS if answers.get(k)}
@@ -138,7 +138,7 @@ class ReferralRepo:
                     now,
                 ),
             )
-        except aiosqlite.IntegrityError as exc:
+        except sqlite3.IntegrityError as exc:
             if "referrals.code" in str(exc):
                 raise DuplicateCode from None
             raise
@@ -147,18 +147,14 @@ class ReferralRepo:
         await self.add_event(conn, referral_id, ReferralStatus.NEW, actor)
         return referral_id
 
-    async def add_event(
-        self, conn: aiosqlite.Connection, referral_id: int, status: str, actor: str
-    ) -> None:
+    async def add_event(self, conn: Connection, referral_id: int, status: str, actor: str) -> None:
         """Records a status change (who and when) inside the caller's transaction."""
         await conn.execute(
             "INSERT INTO referral_events (referral_id, at, actor, status) VALUES (?, ?, ?, ?)",
             (referral_id, self.db.now(), actor, status),
         )
 
-    async def set_status(
-        self, conn: aiosqlite.Connection, referral_id: int, status: str, actor: str
-    ) -> None:
+    async def set_status(self, conn: Connection, referral_id: int, status: str, actor: str) -> None:
         """Changes a referral's status and records the change."""
         await conn.execute(
             "UPDATE referrals SET status = ?, updated_at = ? WHERE id = ?",
@@ -166,7 +162,7 @@ class ReferralRepo:
         )
         await self.add_event(conn, referral_id, status, actor)
 
-    async def claim(self, conn: aiosqlite.Connection, code: str, caseworker_id: int) -> bool:
+    async def claim(self, conn: Connection, code: str, caseworker_id: int) -> bool:
         """Claims a new referral; exactly one of several simultaneous claims succeeds."""
         cursor = await conn.execute(
             "UPDATE referrals SET status = ?, claimed_by = ?, updated_at = ? "
@@ -183,20 +179,20 @@ class ReferralRepo:
         return True
 
     async def close(
-        self, conn: aiosqlite.Connection, referral_id: int, outcome: CaseOutcome, actor: str
+        self, conn: Connection, referral_id: int, outcome: CaseOutcome, actor: str
     ) -> None:
         """Closes a referral with its outcome."""
         await conn.execute("UPDATE referrals SET outcome = ? WHERE id = ?", (outcome, referral_id))
         await self.set_status(conn, referral_id, ReferralStatus.CLOSED, actor)
 
-    async def reopen(self, conn: aiosqlite.Connection, referral_id: int, actor: str) -> None:
+    async def reopen(self, conn: Connection, referral_id: int, actor: str) -> None:
         """Reopens a closed referral (supervisors only; checked by the caller)."""
         await conn.execute("UPDATE referrals SET outcome = NULL WHERE id = ?", (referral_id,))
         await self.set_status(conn, referral_id, ReferralStatus.IN_PROGRESS, actor)
 
     async def hand_over(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         referral_id: int,
         region_code: str,
         office_key: str,
@@ -211,7 +207,7 @@ class ReferralRepo:
         await self.add_event(conn, referral_id, "handed_over", actor)
         await self.add_event(conn, referral_id, ReferralStatus.NEW, actor)
 
-    async def mark_routed(self, conn: aiosqlite.Connection, referral_id: int, count: int) -> None:
+    async def mark_routed(self, conn: Connection, referral_id: int, count: int) -> None:
         """Notes how many people were told of a new referral (0: unrouted)."""
         await conn.execute("UPDATE referrals SET routed = ? WHERE id = ?", (count, referral_id))
 
@@ -228,7 +224,7 @@ class ReferralRepo:
 
     async def record_notification(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         referral_id: int,
         caseworker_id: int,
         chat_id: int,
@@ -262,7 +258,7 @@ class ReferralRepo:
         return _referral(row) if row is not None else None
 
     async def set_travel_date(
-        self, conn: aiosqlite.Connection, referral_id: int, day: date, actor: str
+        self, conn: Connection, referral_id: int, day: date, actor: str
     ) -> None:
         """Records the day she travels home (set by her caseworker)."""
         await conn.execute(

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database
 
@@ -41,7 +40,7 @@ class SealedRepo:
 
     async def add(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         user_id: int,
         referral_id: int | None,
         text: str,
@@ -60,7 +59,7 @@ class SealedRepo:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    async def link(self, conn: aiosqlite.Connection, sealed_id: int, outbox_id: int) -> None:
+    async def link(self, conn: Connection, sealed_id: int, outbox_id: int) -> None:
         """Records which outbox row carries the preview of this message."""
         await conn.execute(
             "UPDATE sealed_messages SET outbox_id = ? WHERE id = ?", (outbox_id, sealed_id)
@@ -81,7 +80,7 @@ class SealedRepo:
         )
         return Sealed(row["id"], row["user_id"], row["referral_id"], data["text"], buttons)
 
-    async def opened(self, conn: aiosqlite.Connection, sealed_id: int) -> None:
+    async def opened(self, conn: Connection, sealed_id: int) -> None:
         """Records that she opened it (caller's transaction)."""
         await conn.execute(
             "UPDATE sealed_messages SET opened_at = COALESCE(opened_at, ?) WHERE id = ?",

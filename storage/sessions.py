@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiosqlite
-
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database
 
@@ -35,7 +34,7 @@ class SessionRepo:
         )
         return int(row[0]) if row is not None else 0
 
-    async def save(self, conn: aiosqlite.Connection, user_id: int, data: dict[str, Any]) -> None:
+    async def save(self, conn: Connection, user_id: int, data: dict[str, Any]) -> None:
         """Stores her session (encrypted JSON, version + 1) inside the caller's transaction."""
         token = self.cipher.encrypt(json.dumps(data, ensure_ascii=False), context=CONTEXT)
         await conn.execute(
@@ -45,7 +44,7 @@ class SessionRepo:
             (user_id, token, self.db.now()),
         )
 
-    async def delete(self, conn: aiosqlite.Connection, user_id: int) -> bool:
+    async def delete(self, conn: Connection, user_id: int) -> bool:
         """Forgets her session inside the caller's transaction; False if she had none."""
         cursor = await conn.execute("DELETE FROM flow_sessions WHERE user_id = ?", (user_id,))
         return cursor.rowcount == 1

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from storage.connection import Connection, Row
 from storage.db import Database, from_text
 
 
@@ -28,7 +27,7 @@ class User:
     unreachable: bool = False
 
 
-def _user(row: aiosqlite.Row) -> User:
+def _user(row: Row) -> User:
     return User(
         id=row["id"],
         telegram_id=row["telegram_id"],
@@ -83,7 +82,7 @@ class UserRepo:
 
     async def save_profile(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         user_id: int,
         locale: str,
         region_code: str | None,
@@ -102,21 +101,19 @@ class UserRepo:
             ),
         )
 
-    async def set_locale(self, conn: aiosqlite.Connection, user_id: int, locale: str) -> None:
+    async def set_locale(self, conn: Connection, user_id: int, locale: str) -> None:
         """Stores her language in the caller's transaction."""
         await conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
 
-    async def set_region(
-        self, conn: aiosqlite.Connection, user_id: int, region_code: str | None
-    ) -> None:
+    async def set_region(self, conn: Connection, user_id: int, region_code: str | None) -> None:
         """Stores her kab/kota code (None to forget it) in the caller's transaction."""
         await conn.execute("UPDATE users SET region_code = ? WHERE id = ?", (region_code, user_id))
 
-    async def set_followups(self, conn: aiosqlite.Connection, user_id: int, state: str) -> None:
+    async def set_followups(self, conn: Connection, user_id: int, state: str) -> None:
         """Stores her follow-up choice: 'on', 'paused' or 'off' (caller's transaction)."""
         await conn.execute("UPDATE users SET followups = ? WHERE id = ?", (state, user_id))
 
-    async def forbidden(self, conn: aiosqlite.Connection, user_id: int) -> int:
+    async def forbidden(self, conn: Connection, user_id: int) -> int:
         """Counts one more refused delivery (she blocked the bot); returns the count so far."""
         await conn.execute(
             "UPDATE users SET forbidden_count = forbidden_count + 1 WHERE id = ?", (user_id,)
@@ -127,13 +124,13 @@ class UserRepo:
             row = await cursor.fetchone()
         return int(row[0]) if row is not None else 0
 
-    async def mark_unreachable(self, conn: aiosqlite.Connection, user_id: int) -> None:
+    async def mark_unreachable(self, conn: Connection, user_id: int) -> None:
         """Notes that she cannot be reached (repeated refusals) until she writes again."""
         await conn.execute(
             "UPDATE users SET unreachable_at = ? WHERE id = ?", (self.db.now(), user_id)
         )
 
-    async def reachable(self, conn: aiosqlite.Connection, user_id: int) -> None:
+    async def reachable(self, conn: Connection, user_id: int) -> None:
         """She wrote to the bot: deliveries to her work again."""
         await conn.execute(
             "UPDATE users SET forbidden_count = 0, unreachable_at = NULL WHERE id = ? "

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiosqlite
 
 from bot.core.config import Settings
 from storage.audit import AuditRepo
@@ -37,19 +36,23 @@ class BackupResult:
 
 
 async def _copy(db: Database, target: Path) -> None:
-    """Copies one snapshot of the database into a new file and checks it."""
-    copy = await aiosqlite.connect(target, isolation_level=None)
+    """Copies one snapshot of the database into a new file and checks it (one database job)."""
+    await db.run(_copy_here, db, target)
+
+
+async def _copy_here(db: Database, target: Path) -> None:
+    """The copy itself, on the database thread (where the copy's connection lives too)."""
+    copy = sqlite3.connect(target, isolation_level=None)
     try:
         async with db.read() as source:
             await source.backup(copy)
-        async with copy.execute("PRAGMA integrity_check") as cursor:
-            row = await cursor.fetchone()
+        row = copy.execute("PRAGMA integrity_check").fetchone()
         if row is None or row[0] != "ok":
             raise BackupProblem(f"The copy failed its integrity check ({row[0] if row else '?'}).")
         # One self-contained file: no -wal beside it. Opening it with Jembatan switches back.
-        await copy.execute("PRAGMA journal_mode=DELETE")
+        copy.execute("PRAGMA journal_mode=DELETE")
     finally:
-        await copy.close()
+        copy.close()
 
 
 def _prepare(target: Path) -> Path:

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import aiosqlite
 from tqdm import tqdm
 
 from bot.core.config import Settings
 from storage.audit import AuditRepo
+from storage.connection import Connection
 from storage.crypto import KEY_BYTES, KEY_ENV, DecryptionFailed, FieldCipher, KeyProblem, key_id
 from storage.db import Database
 from storage.fields import ENCRYPTED_FIELDS, EncryptedField
@@ -70,7 +70,7 @@ async def key_ids_in_use(db: Database) -> set[str]:
     return found
 
 
-async def count_not_under(conn: aiosqlite.Connection, kid: str) -> int:
+async def count_not_under(conn: Connection, kid: str) -> int:
     """How many stored values are not under key id `kid` (in the caller's transaction)."""
     total = 0
     for field in ENCRYPTED_FIELDS:
@@ -82,7 +82,7 @@ async def count_not_under(conn: aiosqlite.Connection, kid: str) -> int:
 
 
 async def _reencrypt_batch(
-    conn: aiosqlite.Connection, field: EncryptedField, cipher: FieldCipher, after: object, size: int
+    conn: Connection, field: EncryptedField, cipher: FieldCipher, after: object, size: int
 ) -> list[object]:
     """Re-encrypts up to `size` rows after key `after`; returns the keys of the rows it changed."""
     kid = cipher.current_key_id

@@ -12,8 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.core import reach
 from bot.core.channel import AfterCommit, NoticeChange, NoticeEdit
 from bot.core.services import Services
@@ -34,6 +32,7 @@ from flows.types import (
     SetReminders,
     WithdrawConsent,
 )
+from storage.connection import Connection
 from storage.corrections import correct_open_referrals
 from storage.referrals import NewReferral, Referral
 
@@ -45,7 +44,7 @@ class Scope:
     """What a handler works with: storage, the open transaction, who acts, the work after."""
 
     services: Services
-    conn: aiosqlite.Connection
+    conn: Connection
     user_id: int
     after: AfterCommit
 

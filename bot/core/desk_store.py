@@ -10,8 +10,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-
 from bot.core import followups as scheduling
 from bot.core import notices
 from bot.core.channel import AfterCommit, NoticeChange, NoticeEdit
@@ -34,6 +32,7 @@ from flows.desk.effects import (
     TellHer,
 )
 from storage.caseworkers import Caseworker
+from storage.connection import Connection
 from storage.referrals import Referral
 
 
@@ -50,7 +49,7 @@ class DeskTx:
     """One desk turn's transaction: who acts, on which referral, and the work left for later."""
 
     services: Services
-    conn: aiosqlite.Connection
+    conn: Connection
     telegram_id: int
     me: Caseworker | None
     referral: Referral | None

@@ -20,14 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import aiosqlite
-
 from bot.core import delivery, notices
 from bot.core.services import Services
 from flows import followups
 from flows.followups import kinds
 from flows.timing import next_office_moment
 from flows.types import Part, Screen
+from storage.connection import Connection
 from storage.followups import FollowUp
 from storage.referrals import Referral
 
@@ -68,7 +67,7 @@ def _occasion(
 
 async def _schedule(
     services: Services,
-    conn: aiosqlite.Connection,
+    conn: Connection,
     referral: Referral,
     event: kinds.Event,
     occasion: kinds.Occasion,
@@ -85,28 +84,28 @@ async def _schedule(
 
 
 async def schedule_claim_reminders(
-    services: Services, conn: aiosqlite.Connection, referral: Referral, since: datetime
+    services: Services, conn: Connection, referral: Referral, since: datetime
 ) -> None:
     """Reminds caseworkers, then a supervisor, if nobody claims the referral in office time."""
     occasion = _occasion(services, referral, since)
     await _schedule(services, conn, referral, kinds.Event.ROUTED, occasion)
 
 
-async def on_created(services: Services, conn: aiosqlite.Connection, referral: Referral) -> None:
+async def on_created(services: Services, conn: Connection, referral: Referral) -> None:
     """Schedules the follow-ups of a new referral (hers only matter if she agreed)."""
     await schedule_claim_reminders(services, conn, referral, referral.created_at)
     occasion = _occasion(services, referral, referral.created_at)
     await _schedule(services, conn, referral, kinds.Event.CREATED, occasion)
 
 
-async def on_closed(services: Services, conn: aiosqlite.Connection, referral: Referral) -> None:
+async def on_closed(services: Services, conn: Connection, referral: Referral) -> None:
     """Schedules the check-in after closure."""
     occasion = _occasion(services, referral, services.clock())
     await _schedule(services, conn, referral, kinds.Event.CLOSED, occasion)
 
 
 async def on_travel_date(
-    services: Services, conn: aiosqlite.Connection, referral: Referral, day: date
+    services: Services, conn: Connection, referral: Referral, day: date
 ) -> None:
     """Schedules "did you arrive safely?" for the morning after her travel date."""
     occasion = _occasion(services, referral, services.clock(), travel_day=day)
@@ -208,7 +207,7 @@ class Sweeper:
 
     async def _wait(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         item: FollowUp,
         referral: Referral,
         moment: datetime,
@@ -226,7 +225,7 @@ class Sweeper:
         return True
 
     async def _expire(
-        self, conn: aiosqlite.Connection, item: FollowUp, referral: Referral, report: SweepReport
+        self, conn: Connection, item: FollowUp, referral: Referral, report: SweepReport
     ) -> None:
         await self.services.followups.set_state(conn, item.id, "expired")
         await self.services.audit.append(
@@ -240,9 +239,7 @@ class Sweeper:
         starts: date | None = found.starts if found is not None else None
         return followups.message(item.id, item.kind, referral.code, programme, starts)
 
-    async def _to_staff(
-        self, conn: aiosqlite.Connection, kind: kinds.Kind, referral: Referral
-    ) -> list[int]:
+    async def _to_staff(self, conn: Connection, kind: kinds.Kind, referral: Referral) -> list[int]:
         services = self.services
         assert kind.notice is not None, f"staff follow-up {kind.name} has no notice"
         if kind.recipients is kinds.Recipients.SUPERVISORS:

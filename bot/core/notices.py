@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-import aiosqlite
-
 from bot.core import delivery
 from bot.core.i18n import Translator
 from bot.core.services import Services
@@ -25,6 +23,7 @@ from bot.core.text import bubble_text, button_rows
 from flows import desk, sealed
 from flows.types import Bubble, Screen
 from storage.caseworkers import Caseworker
+from storage.connection import Connection
 from storage.outbox import OutMessage
 from storage.referrals import Referral
 from storage.users import User
@@ -46,7 +45,7 @@ def her_translator(services: Services, user: User) -> Translator:
 
 async def _queue(
     services: Services,
-    conn: aiosqlite.Connection,
+    conn: Connection,
     screen: Screen,
     tr: Translator,
     base: OutMessage,
@@ -74,7 +73,7 @@ async def _queue(
 
 async def to_her(
     services: Services,
-    conn: aiosqlite.Connection,
+    conn: Connection,
     user_id: int | None,
     screen: Screen,
     *,
@@ -115,7 +114,7 @@ async def to_her(
 
 async def to_staff(
     services: Services,
-    conn: aiosqlite.Connection,
+    conn: Connection,
     people: list[Caseworker],
     screen: Screen,
     *,
@@ -154,7 +153,7 @@ def card(referral: Referral) -> desk.CaseCard:
     )
 
 
-async def announce(services: Services, conn: aiosqlite.Connection, code: str) -> list[int]:
+async def announce(services: Services, conn: Connection, code: str) -> list[int]:
     """Queues the notification of a new referral to its caseworkers (else supervisors)."""
     referral = await services.referrals.by_code(code)
     if referral is None:
@@ -173,7 +172,7 @@ async def announce(services: Services, conn: aiosqlite.Connection, code: str) ->
 
 
 async def to_claimer(
-    services: Services, conn: aiosqlite.Connection, referral: Referral, message: Bubble, kind: str
+    services: Services, conn: Connection, referral: Referral, message: Bubble, kind: str
 ) -> list[int]:
     """Queues a message to the caseworker who claimed the referral, if any."""
     if referral.claimed_by is None:

@@ -6,8 +6,6 @@ so the messages are stored together with the change and sent after the commit.
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.core import followups, notices
 from bot.core.services import Services
 from flows import desk
@@ -16,6 +14,7 @@ from flows.services import OPEN_STATUSES
 from flows.status import ReferralStatus
 from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders, bubble
 from storage.caseworkers import Caseworker
+from storage.connection import Connection
 from storage.erasure import erase_user
 from storage.referrals import Referral
 
@@ -23,7 +22,7 @@ FOLLOWUP_PURPOSE = "followups"
 
 
 async def referral_created(
-    services: Services, conn: aiosqlite.Connection, user_id: int, effect: CreateReferral
+    services: Services, conn: Connection, user_id: int, effect: CreateReferral
 ) -> list[int]:
     """Notifies the caseworkers and schedules the follow-ups (hers go out only if she agrees)."""
     referral = await services.referrals.by_code(effect.code)
@@ -34,7 +33,7 @@ async def referral_created(
 
 
 async def set_reminders(
-    services: Services, conn: aiosqlite.Connection, user_id: int, effect: SetReminders
+    services: Services, conn: Connection, user_id: int, effect: SetReminders
 ) -> None:
     """Turns her follow-ups on (recording consent), pauses, or stops them (withdrawing it)."""
     active = await services.consents.active(user_id, FOLLOWUP_PURPOSE)
@@ -67,7 +66,7 @@ async def _staff_for(services: Services, referral: Referral) -> list[Caseworker]
 
 
 async def followup_answered(
-    services: Services, conn: aiosqlite.Connection, user_id: int, effect: AnswerFollowUp
+    services: Services, conn: Connection, user_id: int, effect: AnswerFollowUp
 ) -> list[int]:
     """Records her answer and does what the kind's table says (a status, staff told)."""
     item = await services.followups.get(effect.followup_id)
@@ -100,9 +99,7 @@ async def followup_answered(
     )
 
 
-async def cancelled_by_her(
-    services: Services, conn: aiosqlite.Connection, referral: Referral
-) -> list[int]:
+async def cancelled_by_her(services: Services, conn: Connection, referral: Referral) -> list[int]:
     """Stops the referral's follow-ups and messages to her, and tells the caseworker."""
     await services.followups.cancel(conn, referral_id=referral.id)
     await services.outbox.cancel_to_her(conn, referral.id)
@@ -112,7 +109,7 @@ async def cancelled_by_her(
 
 
 async def relayed_from_her(
-    services: Services, conn: aiosqlite.Connection, referral: Referral, text: str
+    services: Services, conn: Connection, referral: Referral, text: str
 ) -> list[int]:
     """Queues her message for the caseworker who claimed her referral."""
     worker = await services.caseworkers.get(referral.claimed_by) if referral.claimed_by else None
@@ -127,7 +124,7 @@ async def relayed_from_her(
 
 
 async def withdrawn_by_her(
-    services: Services, conn: aiosqlite.Connection, user_id: int, *, tell: bool = True
+    services: Services, conn: Connection, user_id: int, *, tell: bool = True
 ) -> tuple[list[int], list[Referral]]:
     """Ends her open referrals as withdrawn, withdraws her consents and stops her check-ins.
 
@@ -156,16 +153,14 @@ async def withdrawn_by_her(
     return queued, withdrawn
 
 
-async def tell_withdrawn(
-    services: Services, conn: aiosqlite.Connection, referral: Referral
-) -> list[int]:
+async def tell_withdrawn(services: Services, conn: Connection, referral: Referral) -> list[int]:
     """Queues "withdrawn" for the caseworker who claimed the referral."""
     notice = desk.withdrawn_notice(referral.code)
     return await notices.to_claimer(services, conn, referral, notice, "withdrawn")
 
 
 async def deleted_by_her(
-    services: Services, conn: aiosqlite.Connection, user_id: int
+    services: Services, conn: Connection, user_id: int
 ) -> tuple[list[int], list[Referral]]:
     """Withdraws everything, erases every personal value kept about her, then tells staff."""
     _, withdrawn = await withdrawn_by_her(services, conn, user_id, tell=False)

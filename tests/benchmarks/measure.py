@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import functools
 import resource
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
 from telegram import Bot
+
+from storage.connection import Connection
 
 _API_SPENT: ContextVar[list[float] | None] = ContextVar("bench_api_spent", default=None)
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -118,18 +118,18 @@ class CommitCounter:
 
     commits: int = 0
     autocommits: int = 0
-    _raw: sqlite3.Connection | None = None
+    _conn: Connection | None = None
 
-    async def attach(self, conn: aiosqlite.Connection) -> None:
-        """Installs the trace callback (it runs on aiosqlite's thread, before each statement)."""
-        self._raw = conn._conn  # the sqlite3 connection, to read in_transaction
+    async def attach(self, conn: Connection) -> None:
+        """Installs the trace callback (it runs on the database thread, before each statement)."""
+        self._conn = conn  # to read in_transaction
         await conn.set_trace_callback(self._trace)
 
     def _trace(self, sql: str) -> None:
         head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
         if head in {"COMMIT", "END"}:
             self.commits += 1
-        elif head in WRITES and self._raw is not None and not self._raw.in_transaction:
+        elif head in WRITES and self._conn is not None and not self._conn.in_transaction:
             self.autocommits += 1
 
     @property

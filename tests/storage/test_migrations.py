@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
+from storage.connection import Connection
 from storage.db import Database
 from storage.migrations import MIGRATIONS, Migration, SchemaTooNew, current_version
 from tests.storage.conftest import Clock, file_bytes
@@ -76,7 +76,7 @@ async def test_opening_again_changes_nothing(db_path: Path, clock: Clock) -> Non
         await again.close()
 
 
-async def broken_step(conn: aiosqlite.Connection) -> None:
+async def broken_step(conn: Connection) -> None:
     await conn.execute("CREATE TABLE half_done (x INTEGER)")
     raise RuntimeError("step failed")
 
@@ -96,7 +96,7 @@ async def test_a_failing_step_leaves_schema_and_version_unchanged(
     schema_before = await tables(db)
     await db.close()
 
-    with pytest.raises((aiosqlite.OperationalError, RuntimeError)):
+    with pytest.raises((sqlite3.OperationalError, RuntimeError)):
         await Database.open(db_path, clock=clock, migrations=(*MIGRATIONS, step))
 
     db = await Database.open(db_path, clock=clock)
@@ -110,7 +110,7 @@ async def test_a_failing_step_leaves_schema_and_version_unchanged(
 async def test_a_good_extra_step_runs_sql_and_function_together(
     db_path: Path, clock: Clock
 ) -> None:
-    async def fill(conn: aiosqlite.Connection) -> None:
+    async def fill(conn: Connection) -> None:
         await conn.execute("INSERT INTO extra (x) VALUES (7)")
 
     step = Migration(LATEST + 1, "extra", ("CREATE TABLE extra (x INTEGER)",), fill)
@@ -158,7 +158,7 @@ async def test_a_broken_sql_step_records_no_version_row_and_no_half_table(
         "deliberately broken",
         ("CREATE TABLE first_half (x INTEGER)", "THIS IS NOT SQL"),
     )
-    with pytest.raises(aiosqlite.OperationalError, match="syntax error"):
+    with pytest.raises(sqlite3.OperationalError, match="syntax error"):
         await Database.open(db_path, clock=clock, migrations=(*MIGRATIONS, step))
 
     db = await Database.open(db_path, clock=clock)
