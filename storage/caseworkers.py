@@ -57,6 +57,7 @@ class CaseworkerRepo:
     def __init__(self, db: Database, cipher: FieldCipher) -> None:
         self.db = db
         self.cipher = cipher
+        self._covers: tuple[int, tuple[StaffCover, ...]] | None = None  # version, covers
 
     def _from_row(self, row: Row) -> Caseworker:
         return Caseworker(
@@ -158,14 +159,28 @@ class CaseworkerRepo:
         return route(await self.reachable(), region_code, service)
 
     async def covers(self) -> tuple[StaffCover, ...]:
-        """What the reachable accounts cover, without reading their names (for the flows)."""
+        """What the reachable accounts cover, without reading their names (for the flows).
+
+        Kept per process until `staff_version` moves: triggers on caseworkers move it with
+        every change that can matter, in this process or another. The version is read before
+        the accounts, so what is kept is never older than the version it is kept under.
+        """
+        row = await self.db.fetchone("SELECT version FROM staff_version")
+        version = int(row[0]) if row is not None else None
+        kept = self._covers
+        if kept is not None and version is not None and kept[0] == version:
+            return kept[1]
         rows = await self.db.fetchall(
             "SELECT role, regions, services FROM caseworkers "
             "WHERE active = 1 AND telegram_id IS NOT NULL ORDER BY id"
         )
-        return tuple(
+        covers = tuple(
             StaffCover(row["role"], _split(row["regions"]), _split(row["services"])) for row in rows
         )
+        # Inside an open transaction the version may be one that is rolled back and used again.
+        if version is not None and not self.db.sees_uncommitted():
+            self._covers = (version, covers)
+        return covers
 
     async def recipients(self, region_code: str, service: str) -> list[Caseworker]:
         """Who is told of a new referral: the most local level that has anyone."""

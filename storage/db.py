@@ -265,6 +265,12 @@ class Database:
         async with self._turn():
             return await self._submit(lambda: fn(*args, **kwargs))
 
+    def sees_uncommitted(self) -> bool:
+        """Whether this caller's reads go to the writer inside an open transaction."""
+        if self._conn is None or not (self.on_thread() or self._holds_turn()):
+            return False
+        return self._conn.in_transaction
+
     # ------------------------------------------------------------------ the main-side turn
 
     def _holds_turn(self) -> bool:

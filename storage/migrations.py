@@ -280,6 +280,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX sealed_user ON sealed_messages(user_id)",
         ),
     ),
+    Migration(
+        10,
+        "staff version: a counter that changes whenever what the staff accounts cover may change",
+        (
+            # Read before the staff covers are (storage/caseworkers.py), so a process keeps them
+            # cached until this counter moves, whoever changed them (the bot or the command line).
+            "CREATE TABLE staff_version (version INTEGER NOT NULL)",
+            "INSERT INTO staff_version (version) VALUES (0)",
+            """CREATE TRIGGER caseworkers_added AFTER INSERT ON caseworkers BEGIN
+                UPDATE staff_version SET version = version + 1;
+            END""",
+            """CREATE TRIGGER caseworkers_changed
+                AFTER UPDATE OF role, regions, services, telegram_id, active ON caseworkers BEGIN
+                UPDATE staff_version SET version = version + 1;
+            END""",
+            """CREATE TRIGGER caseworkers_removed AFTER DELETE ON caseworkers BEGIN
+                UPDATE staff_version SET version = version + 1;
+            END""",
+        ),
+    ),
 )
 
 

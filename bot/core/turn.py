@@ -101,8 +101,16 @@ class HerSide:
     async def take(self, person_id: int, inp: Input, update_id: int | None = None) -> Turn:
         """Handles one input of the person with this channel id and commits what it decided.
 
-        `update_id` (the channel's id of the input) is marked handled in the same commit.
+        `update_id` (the channel's id of the input) is marked handled in the same commit. Her
+        reads, the flow and the commit run as one job on the database thread (one hop).
         """
+        user_id, outcome, after = await self.services.db.run(self._take, person_id, inp, update_id)
+        return Turn(user_id, outcome, after, self.translator(outcome.session))
+
+    async def _take(
+        self, person_id: int, inp: Input, update_id: int | None
+    ) -> tuple[int, Outcome, AfterCommit]:
+        """The turn itself, on the database thread: load, pure flow, commit (retrying a code)."""
         services = self.services
         user = await services.users.get_or_create(person_id)
         session = Session.from_dict(await services.sessions.load(user.id))
@@ -110,13 +118,10 @@ class HerSide:
         for _ in range(CODE_ATTEMPTS):
             outcome = _until_delivered(engine.handle(session, inp, ctx))
             try:
-                after = await commit(services, user.id, outcome, update_id)
-                break
+                return user.id, outcome, await commit(services, user.id, outcome, update_id)
             except DuplicateCode:
                 ctx = services.with_fresh_code(ctx)
-        else:
-            raise RuntimeError("no free reference code after several attempts")
-        return Turn(user.id, outcome, after, self.translator(outcome.session))
+        raise RuntimeError("no free reference code after several attempts")
 
     async def delivered(self, turn: Turn) -> None:
         """Records that the confirmation of a sent request reached her chat.
@@ -124,8 +129,11 @@ class HerSide:
         Until then her session says "undelivered": after a crash between the commit and the
         reply, her next message or tap shows the confirmation, with her code, again.
         """
-        if not turn.created:
-            return
+        if turn.created:
+            await self.services.db.run(self._delivered, turn)
+
+    async def _delivered(self, turn: Turn) -> None:
+        """delivered() on the database thread: one job."""
         services = self.services
         async with services.db.transaction() as conn:
             stored = Session.from_dict(await services.sessions.load(turn.user_id))
