@@ -155,4 +155,10 @@ async def checkpoint(db: Database) -> None:
     Must be called outside a transaction. Another connection reading at that moment can keep
     part of the WAL; the next checkpoint (SQLite makes one automatically) then finishes it.
     """
-    await db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+    await db.run(_checkpoint_here, db)
+
+
+async def _checkpoint_here(db: Database) -> None:
+    """The checkpoint, by the writing connection on the database thread."""
+    async with db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)"):
+        pass

@@ -235,3 +235,20 @@ async def test_a_confirmation_that_never_reached_her_is_shown_at_her_next_input(
     assert all(
         e.screen.name != "referral_done" for e in after.effects if isinstance(e, SendScreen)
     ), "only once"
+
+
+async def test_each_of_her_turns_is_one_hop_to_the_database_thread(services: Services) -> None:
+    await caseworker(services)
+    side = HerSide(services)
+    her = Her(side, FakeChannel(), replies_arrive=False)
+    before = services.db.hops
+    await her.feed(CommandIn("start"))
+    assert services.db.hops - before == 1, "her first contact creates her in the same job"
+    await to_summary(her)
+    before = services.db.hops
+    turn = await her.press("✅ Send")
+    assert turn.created
+    assert services.db.hops - before == 1, "reads, flow and commit of a sent request: one job"
+    before = services.db.hops
+    await side.delivered(turn)
+    assert services.db.hops - before == 1, "the confirmation: one job"

@@ -130,13 +130,14 @@ async def test_a_full_disk_holds_the_update_unacknowledged_until_there_is_room(
     await her.press("Bahasa Indonesia")
     polls = len(sim.calls)
     pages = (await db.fetchone("PRAGMA page_count"))[0]
-    await db.fetchone(f"PRAGMA max_page_count = {pages}")  # "database or disk is full"
+    # On the writing connection (fetchone would use the read-only one): "database or disk is full"
+    await db.conn.execute(f"PRAGMA max_page_count = {pages}")
     sending = asyncio.create_task(her.send("kediri " + "x" * 3000))
     await asyncio.sleep(2.0)
     offsets = [c.params.get("offset") for c in sim.calls[polls:] if c.method == "getUpdates"]
     assert len(set(offsets)) <= 1, "the update was not acknowledged while it could not be stored"
     assert not sending.done()
-    await db.fetchone("PRAGMA max_page_count = 1073741823")  # room again
+    await db.conn.execute("PRAGMA max_page_count = 1073741823")  # room again
     await sending
     assert her.bot_messages[-1].text, "handled once there was room"
     assert (await jembatan.services.inbox.counts()).get("pending", 0) == 0

@@ -1,0 +1,179 @@
+"""The database thread: a job is one hop and one commit, jobs and main-loop turns never
+interleave, and look-ups outside a turn go to a read-only connection that sees every commit."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.caseworkers import CaseworkerRepo
+from storage.crypto import FieldCipher
+from storage.db import Database, NestedTransaction
+from tests.storage.conftest import Clock
+
+
+async def value(db: Database, key: str) -> str | None:
+    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+    return None if row is None else str(row[0])
+
+
+async def test_a_job_runs_on_the_database_thread_in_one_hop_and_commits_as_a_whole(
+    db: Database,
+) -> None:
+    async def job(db: Database) -> str | None:
+        assert db.on_thread()
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
+            seen = await value(db, "a")  # a repository read inside the job sees its own write
+            async with conn.execute("INSERT INTO meta (key, value) VALUES ('b', '2')") as cursor:
+                assert cursor.rowcount == 1
+        return seen
+
+    before = db.hops
+    assert await db.run(job, db) == "1"
+    assert db.hops == before + 1
+    assert not db.on_thread()
+    assert (await value(db, "a"), await value(db, "b")) == ("1", "2")
+
+
+async def test_a_failing_job_leaves_nothing_behind(db: Database) -> None:
+    async def job(db: Database) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
+            await conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", [("b", "2"), ("c", "3")]
+            )
+            raise RuntimeError("the job breaks")
+
+    with pytest.raises(RuntimeError, match="the job breaks"):
+        await db.run(job, db)
+    assert await db.fetchall("SELECT key FROM meta WHERE key IN ('a', 'b', 'c')") == []
+
+
+async def test_jobs_and_main_loop_transactions_never_interleave(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('n', '0')")
+
+    async def bump(conn_value: str | None) -> str:
+        return str(int(conn_value or "0") + 1)
+
+    async def job(db: Database) -> None:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'n'", (await bump(await value(db, "n")),)
+            )
+
+    async def main_side() -> None:
+        async with db.transaction() as conn:
+            current = await value(db, "n")  # inside the turn: the writer, one hop
+            await asyncio.sleep(0)  # let every other task try to get in between
+            await conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (await bump(current),))
+
+    tasks = [db.run(job, db) if i % 2 else main_side() for i in range(60)]
+    await asyncio.gather(*tasks)
+    assert await value(db, "n") == "60"
+
+
+async def test_a_transaction_inside_a_job_transaction_is_refused(db: Database) -> None:
+    async def nested(db: Database) -> None:
+        async with db.transaction(), db.transaction():
+            pass
+
+    async def inside_read(db: Database) -> None:
+        async with db.read(), db.transaction():
+            pass
+
+    with pytest.raises(NestedTransaction):
+        await db.run(nested, db)
+    with pytest.raises(NestedTransaction):
+        await db.run(inside_read, db)
+    with pytest.raises(NestedTransaction):
+        async with db.transaction():
+            await db.run(nested, db)  # a job started inside a turn shares its transaction
+    async with db.transaction() as conn:  # the connection is usable again
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('after', '1')")
+    assert await value(db, "after") == "1"
+
+
+async def test_the_writer_has_the_pragmas(db: Database) -> None:
+    async def pragmas(db: Database) -> tuple[object, ...]:
+        names = ("journal_mode", "foreign_keys", "synchronous", "busy_timeout", "secure_delete")
+        rows = [await db.fetchone(f"PRAGMA {name}") for name in names]
+        return tuple(row[0] if row is not None else None for row in rows)
+
+    assert await db.run(pragmas, db) == ("wal", 1, 1, 5000, 1)
+
+
+async def test_look_ups_see_every_commit_and_cannot_write(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
+    assert await value(db, "a") == "1", "a commit of the main loop"
+
+    async def job(db: Database) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE meta SET value = '2' WHERE key = 'a'")
+
+    await db.run(job, db)
+    assert await value(db, "a") == "2", "a commit of a job"
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.fetchone("INSERT INTO meta (key, value) VALUES ('x', 'y') RETURNING key")
+    assert await value(db, "x") is None
+
+
+async def test_a_look_up_does_not_wait_for_an_open_transaction(db: Database) -> None:
+    opened, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('late', '1')")
+            opened.set()
+            await release.wait()
+
+    holding = asyncio.create_task(writer())
+    await opened.wait()
+    # The writer is held open; a look-up that waited for it would never return.
+    assert await asyncio.wait_for(value(db, "late"), 60) is None, "uncommitted: not seen"
+    release.set()
+    await holding
+    assert await value(db, "late") == "1"
+
+
+async def test_staff_covers_follow_changes_made_by_another_process(
+    db: Database, db_path: Path, clock: Clock
+) -> None:
+    cipher = FieldCipher.from_key(b"k" * 32)
+    repo = CaseworkerRepo(db, cipher)
+    assert await repo.covers() == ()
+    other = await Database.open(db_path, clock=clock)  # e.g. the command line
+    try:
+        theirs = CaseworkerRepo(other, cipher)
+        caseworker_id, token = await theirs.invite(
+            "Rina", "caseworker", ["53.71"], ["*"], timedelta(days=1)
+        )
+        async with other.transaction() as conn:
+            await theirs.redeem(conn, token, 9001)
+        [cover] = await repo.covers()
+        assert cover.regions == ("53.71",)
+        async with other.transaction() as conn:
+            await theirs.deactivate(conn, caseworker_id)
+    finally:
+        await other.close()
+    assert await repo.covers() == ()
+
+
+async def test_a_rolled_back_staff_change_is_not_kept(db: Database) -> None:
+    repo = CaseworkerRepo(db, FieldCipher.from_key(b"k" * 32))
+    _, token = await repo.invite("Rina", "caseworker", ["53.71"], ["*"], timedelta(days=1))
+    assert await repo.covers() == ()
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await repo.redeem(conn, token, 9001)
+            assert len(await repo.covers()) == 1  # its own uncommitted change
+            raise RuntimeError("rolled back")
+    # Another change now takes the version the rolled-back one had: still nobody reachable.
+    await repo.invite("Sari", "caseworker", ["53.71"], ["*"], timedelta(days=1))
+    assert await repo.covers() == ()
