@@ -35,8 +35,7 @@ class ChatLog:
         ids = list(message_ids)
         if not ids:
             return
-        async with self.db.transaction() as conn:
-            await self.add(conn, chat_id, ids)
+        await self.db.write(self.add, chat_id, ids)
 
     async def recent(self, chat_id: int, within: timedelta = DELETE_WINDOW) -> list[int]:
         """Ids of the chat's messages recorded less than `within` ago, oldest first."""
@@ -55,20 +54,22 @@ class ChatLog:
         keep: Iterable[int] = (),
     ) -> None:
         """Forgets some ids of a chat, or all of them (None) but those to `keep`."""
-        kept = sorted(set(keep))
-        async with self.db.transaction() as conn:
-            if message_ids is None:
-                marks = ", ".join("?" * len(kept))
-                await conn.execute(
-                    f"DELETE FROM chat_messages WHERE chat_id = ? AND message_id NOT IN ({marks})",
-                    (chat_id, *kept),
-                )
-                return
-            message_ids = [i for i in message_ids if i not in kept]
-            await conn.executemany(
-                "DELETE FROM chat_messages WHERE chat_id = ? AND message_id = ?",
-                [(chat_id, message_id) for message_id in message_ids],
+        await self.db.write(self._forget, chat_id, message_ids, sorted(set(keep)))
+
+    async def _forget(
+        self, conn: Connection, chat_id: int, message_ids: Iterable[int] | None, kept: list[int]
+    ) -> None:
+        if message_ids is None:
+            marks = ", ".join("?" * len(kept))
+            await conn.execute(
+                f"DELETE FROM chat_messages WHERE chat_id = ? AND message_id NOT IN ({marks})",
+                (chat_id, *kept),
             )
+            return
+        await conn.executemany(
+            "DELETE FROM chat_messages WHERE chat_id = ? AND message_id = ?",
+            [(chat_id, message_id) for message_id in message_ids if message_id not in kept],
+        )
 
 
 async def record_sent(db: Database, chat_id: int, message_id: int) -> None:

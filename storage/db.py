@@ -32,7 +32,7 @@ from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from storage.connection import Connection, Row
 from storage.folders import make_private_dir
@@ -270,6 +270,20 @@ class Database:
         if self._conn is None or not (self.on_thread() or self._holds_turn()):
             return False
         return self._conn.in_transaction
+
+    async def write(
+        self,
+        fn: Callable[Concatenate[Connection, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Runs `fn(conn, *args)` in one transaction, as one job on the database thread."""
+
+        async def job() -> T:
+            async with self.transaction() as conn:
+                return await fn(conn, *args, **kwargs)
+
+        return await self.run(job)
 
     # ------------------------------------------------------------------ the main-side turn
 

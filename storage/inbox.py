@@ -48,28 +48,33 @@ class InboxRepo:
         """
         if not updates and not unreadable:
             return []
+        return await self.db.write(self._accept, updates, unreadable)
+
+    async def _accept(
+        self, conn: Connection, updates: Sequence[Stored], unreadable: Sequence[Unreadable]
+    ) -> list[int]:
+        """accept() in its transaction, on the database thread."""
         fresh: list[int] = []
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            for update_id, payload in updates:
-                sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
-                cursor = await conn.execute(
-                    "INSERT INTO inbox (update_id, payload, state, received_at) "
-                    "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
-                    (update_id, sealed, now),
-                )
-                if cursor.rowcount == 1:
-                    fresh.append(update_id)
-            for update_id, payload, reason in unreadable:
-                sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
-                cursor = await conn.execute(
-                    "INSERT INTO inbox_quarantine "
-                    "(update_id, payload, reason, received_at, quarantined_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
-                    (update_id, sealed, reason, now, now),
-                )
-                if cursor.rowcount == 1:
-                    await self._audit(conn, update_id, reason)
+        for update_id, payload in updates:
+            sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+            cursor = await conn.execute(
+                "INSERT INTO inbox (update_id, payload, state, received_at) "
+                "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, sealed, now),
+            )
+            if cursor.rowcount == 1:
+                fresh.append(update_id)
+        for update_id, payload, reason in unreadable:
+            sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+            cursor = await conn.execute(
+                "INSERT INTO inbox_quarantine "
+                "(update_id, payload, reason, received_at, quarantined_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, sealed, reason, now, now),
+            )
+            if cursor.rowcount == 1:
+                await self._audit(conn, update_id, reason)
         return fresh
 
     async def quarantine(self, update_id: int, reason: str) -> None:
@@ -122,8 +127,7 @@ class InboxRepo:
         row = await self.db.fetchone("SELECT state FROM inbox WHERE update_id = ?", (update_id,))
         if row is None or row[0] != "pending":
             return
-        async with self.db.transaction() as conn:
-            await self.mark_done(conn, update_id)
+        await self.db.write(self.mark_done, update_id)
 
     async def forget_old(self) -> int:
         """Drops handled ids older than a day (Telegram no longer re-delivers them)."""

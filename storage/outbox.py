@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.connection import Connection
+from storage.connection import Connection, Row
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text, to_text
 
@@ -122,17 +122,9 @@ class OutboxRepo:
 
     async def claim(self, row_id: int) -> Queued | None:
         """Marks a due pending row as being sent; None if someone else took it or it is gone."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-                "WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",
-                (row_id, self.db.now()),
-            )
-            if cursor.rowcount != 1:
-                return None
-            async with conn.execute("SELECT * FROM outbox WHERE id = ?", (row_id,)) as cur:
-                row = await cur.fetchone()
-        assert row is not None
+        row = await self.db.write(self._claim, row_id)
+        if row is None:
+            return None
         data = json.loads(self.cipher.decrypt(row["payload"], context=CONTEXT))
         message = OutMessage(
             kind=row["kind"],
@@ -146,6 +138,20 @@ class OutboxRepo:
             followup_id=row["followup_id"],
         )
         return Queued(row["id"], row["attempts"], message)
+
+    async def _claim(self, conn: Connection, row_id: int) -> Row | None:
+        """claim() in its transaction, on the database thread: the claimed row, if any."""
+        cursor = await conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+            "WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",
+            (row_id, self.db.now()),
+        )
+        if cursor.rowcount != 1:
+            return None
+        async with conn.execute("SELECT * FROM outbox WHERE id = ?", (row_id,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return row
 
     async def sent(self, conn: Connection, row_id: int, message_id: int, chat_id: int) -> bool:
         """Records a delivered message and blanks its payload; False if the row was erased.
@@ -161,8 +167,7 @@ class OutboxRepo:
 
     async def retry(self, row_id: int, at: datetime, error: str) -> None:
         """Puts a row back to be tried again at `at`."""
-        async with self.db.transaction() as conn:
-            await self.requeue(conn, row_id, at, error)
+        await self.db.write(self.requeue, row_id, at, error)
 
     async def requeue(self, conn: Connection, row_id: int, at: datetime, error: str) -> None:
         """Puts a claimed row back to be tried again at `at` (caller's transaction)."""
@@ -182,20 +187,24 @@ class OutboxRepo:
 
     async def skip(self, row_id: int) -> None:
         """Cancels a claimed row whose message is no longer wanted."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET state = 'cancelled', payload = '' WHERE id = ?", (row_id,)
-            )
-            await conn.execute(DROP_SEALED.format(where="id = ?"), (row_id,))
+        await self.db.write(self._skip, row_id)
+
+    async def _skip(self, conn: Connection, row_id: int) -> None:
+        await conn.execute(
+            "UPDATE outbox SET state = 'cancelled', payload = '' WHERE id = ?", (row_id,)
+        )
+        await conn.execute(DROP_SEALED.format(where="id = ?"), (row_id,))
 
     async def hold(self, row_id: int, at: datetime) -> None:
         """Puts a claimed row back until `at` without counting the attempt (not yet allowed)."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
-                "attempts = MAX(attempts - 1, 0) WHERE id = ? AND state = 'sending'",
-                (to_text(at), row_id),
-            )
+        await self.db.write(self._hold, row_id, at)
+
+    async def _hold(self, conn: Connection, row_id: int, at: datetime) -> None:
+        await conn.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
+            "attempts = MAX(attempts - 1, 0) WHERE id = ? AND state = 'sending'",
+            (to_text(at), row_id),
+        )
 
     async def cancel_for_user(self, conn: Connection, user_id: int) -> int:
         """Cancels every unsent message to her (caller's transaction); returns how many."""

@@ -66,19 +66,20 @@ class UserRepo:
         user = await self.get(telegram_id)
         if user is not None:
             return user
+        return _user(await self.db.write(self._create, telegram_id))
+
+    async def _create(self, conn: Connection, telegram_id: int) -> Row:
+        """Her first contact, in its transaction: her row (created unless it was meanwhile)."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO users (telegram_id, created_at, last_seen_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (telegram_id) DO NOTHING",
-                (telegram_id, now, now),
-            )
-            async with conn.execute(
-                "SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+        await conn.execute(
+            "INSERT INTO users (telegram_id, created_at, last_seen_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (telegram_id) DO NOTHING",
+            (telegram_id, now, now),
+        )
+        async with conn.execute("SELECT * FROM users WHERE telegram_id = ?", (telegram_id,)) as cur:
+            row = await cur.fetchone()
         assert row is not None
-        return _user(row)
+        return row
 
     async def save_profile(
         self,

@@ -137,8 +137,14 @@ async def desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTur
     """Handles one input of a staff account (or an invite); None when it is not the desk's.
 
     The inbox row is marked done by the processor once the replies are out (not here), so an
-    update whose replies a crash cut off is handled again after a restart.
+    update whose replies a crash cut off is handled again after a restart. Its reads, the flow
+    and the commit run as one job on the database thread.
     """
+    return await services.db.run(_desk_turn, services, telegram_id, inp)
+
+
+async def _desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTurn | None:
+    """desk_turn() on the database thread."""
     try:
         async with services.db.transaction() as conn:
             me = await services.caseworkers.by_telegram(telegram_id)

@@ -31,7 +31,8 @@ from bot.telegram.render import inline_keyboard
 from flows.followups.kinds import HER_KINDS, STAFF_KINDS
 from flows.status import ReferralStatus
 from storage.chat_log import ChatLog
-from storage.outbox import Queued
+from storage.connection import Connection
+from storage.outbox import OutMessage, Queued
 
 log = logging.getLogger(__name__)
 
@@ -274,8 +275,7 @@ class OutboxWorker:
             await self._forbidden(queued)
             return
         except BadRequest as exc:
-            async with services.db.transaction() as conn:
-                await services.outbox.fail(conn, queued.id, "400")
+            await services.db.write(services.outbox.fail, queued.id, "400")
             log.warning("an outbox message was refused: %s", type(exc).__name__)
             return
         except (NetworkError, TelegramError) as exc:
@@ -283,55 +283,61 @@ class OutboxWorker:
             return
         finally:
             self._last[message.chat_id] = asyncio.get_running_loop().time()
-        async with services.db.transaction() as conn:
-            kept = await services.outbox.sent(conn, queued.id, sent.message_id, message.chat_id)
-            if kept and message.user_id is not None:  # her chat: the message can be wiped later
-                await ChatLog(services.db).add(conn, message.chat_id, [sent.message_id])
-            if kept and message.kind == "notification" and message.caseworker_id is not None:
-                assert message.referral_id is not None
-                await services.referrals.record_notification(
-                    conn,
-                    message.referral_id,
-                    message.caseworker_id,
-                    message.chat_id,
-                    sent.message_id,
-                )
+        kept = await services.db.write(self._sent, message, queued.id, sent.message_id)
         if not kept:  # erased while on its way: take it back, keep no trace of it
             with contextlib.suppress(TelegramError):
                 await self.bot.delete_message(message.chat_id, sent.message_id)
 
+    async def _sent(
+        self, conn: Connection, message: OutMessage, row_id: int, message_id: int
+    ) -> bool:
+        """Records a sent message (one job on the database thread); False if it was erased."""
+        services = self.services
+        kept = await services.outbox.sent(conn, row_id, message_id, message.chat_id)
+        if kept and message.user_id is not None:  # her chat: the message can be wiped later
+            await ChatLog(services.db).add(conn, message.chat_id, [message_id])
+        if kept and message.kind == "notification" and message.caseworker_id is not None:
+            assert message.referral_id is not None
+            await services.referrals.record_notification(
+                conn, message.referral_id, message.caseworker_id, message.chat_id, message_id
+            )
+        return kept
+
     async def _later(self, queued: Queued, error: str) -> None:
         services = self.services
         if queued.attempts >= MAX_ATTEMPTS:
-            async with services.db.transaction() as conn:
-                await services.outbox.fail(conn, queued.id, error)
+            await services.db.write(services.outbox.fail, queued.id, error)
             log.error("an outbox message failed %d times (%s); given up", queued.attempts, error)
             return
         await services.outbox.retry(queued.id, services.clock() + backoff(queued.attempts), error)
         log.info("outbox message will be retried (%s)", error)
+
+    async def _refused(self, conn: Connection, queued: Queued, user_id: int) -> int:
+        """Counts her refusal (one job): retried later, or she is marked unreachable."""
+        services = self.services
+        refusals = await services.users.forbidden(conn, user_id)
+        if refusals < self.forbidden_limit:
+            later = services.clock() + backoff(queued.attempts + 6)
+            await services.outbox.requeue(conn, queued.id, later, "403")
+        else:
+            await services.outbox.fail(conn, queued.id, "403")
+            await services.users.mark_unreachable(conn, user_id)
+            cancelled = await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
+            await services.outbox.cancel_for_user(conn, user_id)
+            await services.audit.append(
+                conn, "system", "user.unreachable", f"user:{user_id}", f"followups={cancelled}"
+            )
+        return refusals
 
     async def _forbidden(self, queued: Queued) -> None:
         """She (or a caseworker) blocked the bot: retry a few times, then stop writing to her."""
         services = self.services
         user_id = queued.message.user_id
         if user_id is None:
-            async with services.db.transaction() as conn:
-                await services.outbox.fail(conn, queued.id, "403")
+            await services.db.write(services.outbox.fail, queued.id, "403")
             log.warning("a caseworker's chat refused a message (403)")
             return
-        async with services.db.transaction() as conn:
-            refusals = await services.users.forbidden(conn, user_id)
-            if refusals < self.forbidden_limit:
-                later = services.clock() + backoff(queued.attempts + 6)
-                await services.outbox.requeue(conn, queued.id, later, "403")
-            else:
-                await services.outbox.fail(conn, queued.id, "403")
-                await services.users.mark_unreachable(conn, user_id)
-                cancelled = await services.followups.cancel(conn, user_id=user_id, kinds=HER_KINDS)
-                await services.outbox.cancel_for_user(conn, user_id)
-                await services.audit.append(
-                    conn, "system", "user.unreachable", f"user:{user_id}", f"followups={cancelled}"
-                )
+        refusals = await services.db.write(self._refused, queued, user_id)
         if refusals < self.forbidden_limit:
             log.info("a person's chat refused a message (403); it will be tried again later")
         else:
