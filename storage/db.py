@@ -316,8 +316,9 @@ class Database:
                 "pass its connection down instead of opening another."
             )
         async with self._turn() as conn:
-            await conn.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a BEGIN that ran although its caller was cancelled is undone.
+                await conn.execute("BEGIN IMMEDIATE")
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException:
@@ -365,8 +366,8 @@ class Database:
             yield self.conn
             return
         async with self._turn() as conn:
-            await conn.execute("BEGIN DEFERRED")
             try:
+                await conn.execute("BEGIN DEFERRED")
                 yield conn
             finally:
                 with suppress(sqlite3.Error):
