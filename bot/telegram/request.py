@@ -97,7 +97,7 @@ class AiohttpRequest(BaseRequest):
         )
         body: aiohttp.FormData | dict[str, str] | None = fields
         if files:
-            form = aiohttp.FormData(fields or {})
+            form = aiohttp.FormData(fields or {}, quote_fields=False)  # names as httpx sends them
             for name, (filename, content, mimetype) in files.items():
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             body = form
