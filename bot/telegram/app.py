@@ -9,7 +9,6 @@ from typing import Any
 from telegram import Bot, BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.core.followups import SWEEP_JOB, Sweeper
 from bot.core.i18n import SUPPORTED_LOCALES, Catalogs
@@ -19,11 +18,14 @@ from bot.telegram.outbox import OutboxWorker
 from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.receiving import Poller, Receiver, WebhookServer
+from bot.telegram.request import AiohttpRequest
 from flows.types import Text, t
 
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 512
+BOT_CONNECTIONS = 128
+POLL_CONNECTIONS = 1  # getUpdates: one long poll at a time, as PTB's own default
 OUTBOX_CONNECTIONS = 64
 FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
 
@@ -71,7 +73,7 @@ def build_application(
     on_update_done: UpdateDone | None = None,
     sweep_seconds: float = 60.0,
 ) -> App:
-    """Builds the Application: rate limiter, per-person ordering, one handler for everything.
+    """Builds the Application: aiohttp transport, rate limiter, per-person ordering, one handler.
 
     Its `bot_data` (a `Runtime`) holds the outbox worker and the follow-up sweeper, started by
     start().
@@ -88,7 +90,8 @@ def build_application(
             PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
         )
         .updater(None)
-        .connection_pool_size(128)
+        .request(AiohttpRequest(connection_pool_size=BOT_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connection_pool_size=POLL_CONNECTIONS))
         .build()
     )
     app.add_handler(TypeHandler(Update, conversation.on_update))
@@ -97,7 +100,7 @@ def build_application(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=HTTPXRequest(connection_pool_size=OUTBOX_CONNECTIONS),
+        request=AiohttpRequest(connection_pool_size=OUTBOX_CONNECTIONS),
     )
     outbox = OutboxWorker(services, sender, overall_rate)
     conversation.use_outbox(outbox)

@@ -1,0 +1,140 @@
+"""An aiohttp transport for python-telegram-bot: its `BaseRequest`, without httpcore's pool.
+
+httpcore's connection pool re-scans every connection and every waiting request on each request
+and response, so with a couple of hundred requests in flight its bookkeeping takes most of the
+event loop's CPU (encode/httpcore#1035, encode/httpx#3215). aiohttp's TCPConnector hands out
+connections from a queue. This class behaves as PTB's HTTPXRequest does towards PTB: the same
+form or multipart body, the same timeouts (a write timeout bounds the whole request together with
+the others, as aiohttp has none of its own), and the same exceptions, TimedOut for every timeout
+and NetworkError for everything else that fails on the way, so PTB's retries, the rate limiter
+and the outbox see no difference.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+
+class AiohttpRequest(BaseRequest):
+    """PTB's `BaseRequest` on one aiohttp ClientSession with a bounded connection pool."""
+
+    __slots__ = (
+        "_connect_timeout",
+        "_media_write_timeout",
+        "_pool_size",
+        "_pool_timeout",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
+
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        if connection_pool_size < 1:
+            raise ValueError("connection_pool_size must be at least 1")
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout in seconds, used when a call passes none."""
+        return self._read_timeout
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the session is shut down (or was never opened)."""
+        return self._session is None or self._session.closed
+
+    async def initialize(self) -> None:
+        """Opens the session and its connection pool (again, after a shutdown)."""
+        if self.is_closed:
+            self._session = self._open()
+
+    async def shutdown(self) -> None:
+        """Closes the session and every pooled connection."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Sends one request; returns the status code and the body."""
+        if self._session is None:  # as HTTPXRequest, usable before initialize()
+            self._session = self._open()
+        if self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data else None
+        fields = request_data.json_parameters if request_data else None
+        default_write = self._media_write_timeout if files else self._write_timeout
+        timeout = _timeout(
+            _given(read_timeout, self._read_timeout),
+            _given(write_timeout, default_write),
+            _given(connect_timeout, self._connect_timeout),
+            _given(pool_timeout, self._pool_timeout),
+        )
+        body: aiohttp.FormData | dict[str, str] | None = fields
+        if files:
+            form = aiohttp.FormData(fields or {}, quote_fields=False)  # names as httpx sends them
+            for name, (filename, content, mimetype) in files.items():
+                form.add_field(name, content, filename=filename, content_type=mimetype)
+            body = form
+        try:
+            async with self._session.request(
+                method,
+                url,
+                data=body,
+                headers={"User-Agent": self.USER_AGENT},
+                timeout=timeout,
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
+        return aiohttp.ClientSession(connector=connector, trust_env=True)
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    """The timeout a call passed, or the default when it passed none."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _timeout(
+    read: float | None, write: float | None, connect: float | None, pool: float | None
+) -> aiohttp.ClientTimeout:
+    """Maps PTB's four timeouts onto aiohttp's.
+
+    aiohttp's `connect` covers waiting for a pooled connection and opening one; `sock_read`
+    bounds each wait for response bytes. It has no write timeout, so when all four are finite
+    their sum bounds the whole request.
+    """
+    parts = (read, write, connect, pool)
+    total = None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    acquire = None if connect is None or pool is None else connect + pool
+    return aiohttp.ClientTimeout(total=total, connect=acquire, sock_connect=connect, sock_read=read)
