@@ -13,7 +13,7 @@ ms added to every Bot API call x 50/200/1,000 people, each person doing the whol
 conversation (14 updates) or as many echo messages. `--quick` runs the points the targets need:
 200 people at 250 ms with the limiter on (Jembatan: own time) and off (both bots: the ratio),
 the same at 0 ms, and the people curve at 250 ms with the limiter off (50 whole conversations;
-1,000 people doing their first seconds, 2 updates each, for both bots).
+1,000 people doing their first seconds, 2 updates each).
 
 Scale (scale.py): a database of 1,000,000 people (full and quick alike; seeding takes about a
 minute), start-up until polling, RSS, and the delivery of the follow-ups due at once.
@@ -83,7 +83,6 @@ QUICK_POINTS = (
     Point("echo", "off", HEADLINE_PEOPLE, 0.0),
     Point("jembatan", "off", 50, HEADLINE_LATENCY),
     Point("jembatan", "off", 1000, HEADLINE_LATENCY, "short"),
-    Point("echo", "off", 1000, HEADLINE_LATENCY, "short"),
 )
 FULL = Plan(points=_full_points(), scale_people=1_000_000, due=3_000)
 QUICK = Plan(points=QUICK_POINTS, scale_people=1_000_000, due=300)

@@ -18,7 +18,8 @@ the 429 retry handling is left).
 Run by `python -m tests.benchmarks` (one process pair per run, so each RSS is its own); alone:
     python -m tests.benchmarks.throughput --bot jembatan --people 200 --latency 0.25 --limiter on
 It prints one JSON object on its last line: the driver's figures (updates/s, Bot API calls per
-update) with the bot process's (own time, CPU per update, commits, RSS) under "bot".
+update) with the bot process's (own time, CPU per update, commits, RSS) under "bot_figures".
+With BENCH_PROFILE=FILE in the environment the bot process runs under cProfile, writing FILE.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -85,8 +87,11 @@ class BotProcess:
         """Starts the bot process and returns its start-up time (until polling) in seconds."""
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
+        profile = os.environ.get("BENCH_PROFILE")
+        prefix = ["-m", "cProfile", "-o", profile] if profile else []
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *prefix,
             "-m",
             "tests.benchmarks.botproc",
             "--bot",
