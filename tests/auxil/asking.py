@@ -31,6 +31,14 @@ class Request:
 async def ask(jembatan: Jembatan, request: Request = Request()) -> tuple[SimUser, str]:
     """She sends the request; returns her and its reference code."""
     user = jembatan.user("Penerima")
+    await send_request(user, request)
+    assert jembatan.services is not None
+    rows = await jembatan.services.db.fetchall("SELECT code FROM referrals ORDER BY id DESC")
+    return user, str(rows[0][0])
+
+
+async def send_request(user: SimUser, request: Request = Request()) -> None:
+    """Her side of the conversation, from /start to the request sent (the benchmark's too)."""
     await user.send("/start")
     await user.press("Bahasa Indonesia")
     await type_region(user, *request.region)
@@ -65,6 +73,3 @@ async def ask(jembatan: Jembatan, request: Request = Request()) -> tuple[SimUser
             await user.press("🔔 Nyalakan" if request.check_ins else "Biarkan mati")
         else:
             await user.press("✅ Ya, boleh" if request.check_ins else "Tidak, terima kasih")
-    assert jembatan.services is not None
-    rows = await jembatan.services.db.fetchall("SELECT code FROM referrals ORDER BY id DESC")
-    return user, str(rows[0][0])

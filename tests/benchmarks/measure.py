@@ -77,7 +77,7 @@ class ApiClock:
                 if spent is not None:
                     spent[0] += time.perf_counter() - started
 
-        Bot._post = timed  # type: ignore[method-assign]
+        Bot._post = timed  # type: ignore[method-assign,assignment]
         self.installed = True
 
 
