@@ -212,7 +212,8 @@ def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool 
     if leaving_phone:
         notices = notices or (bubble(t("All right.")),)
         screen = replace(screen, remove_contact_button=True)
-    if notices and edit:  # the pressed message becomes the notice and the screen, together
+    keys = screen.contact_button is not None or screen.remove_contact_button
+    if notices and edit and not keys:  # the pressed message becomes the notice and the screen
         screen = replace(screen, bubbles=lead(notices, screen.bubbles))
     elif notices:
         screen = replace(screen, bubbles=notices + screen.bubbles)

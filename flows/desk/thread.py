@@ -66,7 +66,17 @@ def _cut(text: str, room: int) -> int:
         return space + 1
     while end > 1 and (_clings(text[end]) or text[end - 1] == "\u200d"):
         end -= 1
+    flags = 0  # a flag is a pair of regional indicators: never end between the two
+    while flags < end and _regional(text[end - 1 - flags]):
+        flags += 1
+    if flags % 2 and end > 1 and _regional(text[end]):
+        end -= 1
     return end
+
+
+def _regional(char: str) -> bool:
+    """A regional indicator letter (two of them make a flag)."""
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def pieces(text: str, room: int = PIECE) -> tuple[str, ...]:

@@ -94,6 +94,8 @@ def test_a_long_entry_is_split_between_words_never_inside_a_character() -> None:
     assert all(not p.startswith("\u200d") and not p.endswith("\u200d") for p in parts)
     words = thread.pieces("satu dua tiga empat lima enam", room=12)
     assert words == ("satu dua ", "tiga empat ", "lima enam")
+    flags = thread.pieces("🇮🇩" * 40, room=14)
+    assert "".join(flags) == "🇮🇩" * 40 and all(len(p) % 2 == 0 for p in flags)
     accent = thread.pieces("e\u0301" * 30, room=7)
     assert all(not p.startswith("\u0301") for p in accent)
 
