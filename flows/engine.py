@@ -40,6 +40,7 @@ from flows.types import (
     Input,
     MediaIn,
     Outcome,
+    Plain,
     ReferralView,
     Screen,
     SendScreen,
@@ -51,6 +52,7 @@ from flows.types import (
 )
 
 MAX_TEXT_LENGTH = 500
+GAP = Plain("")  # a blank line between a notice and the screen it opens
 
 NODES: dict[str, Node] = {
     "welcome": welcome.NODE,
@@ -210,7 +212,10 @@ def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool 
     if leaving_phone:
         notices = notices or (bubble(t("All right.")),)
         screen = replace(screen, remove_contact_button=True)
-    if notices:
+    keys = screen.contact_button is not None or screen.remove_contact_button
+    if notices and edit and not keys:  # the pressed message becomes the notice and the screen
+        screen = replace(screen, bubbles=lead(notices, screen.bubbles))
+    elif notices:
         screen = replace(screen, bubbles=notices + screen.bubbles)
     effects: list[Effect] = list(step.effects)
     if edit and screen.contact_button is None and not screen.remove_contact_button:
@@ -220,6 +225,15 @@ def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool 
             effects.append(AnswerButton(step.toast))
         effects.append(SendScreen(screen, session.seq))
     return Outcome(session, tuple(effects))
+
+
+def lead(notices: tuple[Bubble, ...], bubbles: tuple[Bubble, ...]) -> tuple[Bubble, ...]:
+    """Notices before a screen: the last one opens the screen's first message (one fewer)."""
+    if not notices or not bubbles:
+        return notices + bubbles
+    *earlier, last = notices
+    first, *rest = bubbles
+    return (*earlier, Bubble((*last.parts, GAP, *first.parts)), *rest)
 
 
 def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:

@@ -70,7 +70,7 @@ def on_button_list(session: Session, action: str, ctx: Context) -> Step:
 
 
 def details(programme: Programme, session: Session, ctx: Context) -> tuple[Bubble, ...]:
-    """The details of a programme, one subject per message, with where it applies."""
+    """The details of a programme: what and where, then what it gives and what it asks."""
     if programme.starts is None:
         when = t("📅 Ongoing: ask when the next intake starts")
     elif programme.ends is not None:
@@ -84,18 +84,18 @@ def details(programme: Programme, session: Session, ctx: Context) -> tuple[Bubbl
     ]
     first.append(t("📍 {place}", place=programme.place))
     first.append(where_it_applies(programme.regions, session.region_code, ctx))
-    second = [
+    second: list[Part] = [
         t("💰 Cost: {cost}", cost=programme.cost),
         t("🎁 You receive: {receives}", receives=programme.receives),
     ]
     if programme.quota:
         second.append(t("👥 Places: {quota}", quota=programme.quota))
-    third = [
+    second += [
         t("📄 Requirements: {requirements}", requirements=programme.requirements),
         t("🪪 Without a KTP: {advice}", advice=programme.without_ktp),
         *trust_notes(programme.last_verified, programme.unverified, ctx, programme.note),
     ]
-    return (Bubble(tuple(first)), Bubble(tuple(second)), Bubble(tuple(third)))
+    return (Bubble(tuple(first)), Bubble(tuple(second)))
 
 
 def view_programme(session: Session, ctx: Context) -> Screen:

@@ -33,7 +33,7 @@ def after_language(session: Session) -> Session:
 
 
 def view(session: Session, ctx: Context) -> Screen:
-    """Greets in one message without naming any sensitive topic, then asks for the language."""
+    """Greets without naming any sensitive topic and asks for the language, in one message."""
     return Screen(
         "welcome",
         (
@@ -50,8 +50,8 @@ def view(session: Session, ctx: Context) -> Screen:
                     "can read it."
                 ),
                 erase_chat_hint(),
+                t("Pilih bahasa / Choose language"),
             ),
-            bubble(t("Pilih bahasa / Choose language")),
         ),
         (*language_rows(), (emergency_button(),)),
     )

@@ -81,6 +81,20 @@ class CaseworkRepo:
         )
         return [(r[0], self.cipher.decrypt(r[1], context=RELAY_CONTEXT)) for r in reversed(rows)]
 
+    async def relay_entries(
+        self, referral_id: int, limit: int = 1000
+    ) -> list[tuple[datetime, str, str]]:
+        """The newest relayed messages of a case as (at, direction, text), oldest of them first."""
+        rows = await self.db.fetchall(
+            "SELECT at, direction, body FROM relay_messages WHERE referral_id = ? "
+            "ORDER BY id DESC LIMIT ?",
+            (referral_id, limit),
+        )
+        return [
+            (from_text(r[0]), r[1], self.cipher.decrypt(r[2], context=RELAY_CONTEXT))
+            for r in reversed(rows)
+        ]
+
     async def set_relay_open(self, conn: Connection, referral_id: int, is_open: bool) -> None:
         """Opens or closes the message thread of a referral."""
         await conn.execute(

@@ -35,6 +35,8 @@ WINDOWS = {
     "any": "08.00–20.00",
 }
 EVERY_REGION = ("*",)
+#: The most notes, and messages, the case view pages through (the newest of them).
+THREAD_LOADED = 1000
 
 
 @dataclass
@@ -67,8 +69,8 @@ async def detail(services: Services, referral: Referral, me: Caseworker | None) 
         phone=personal.get("phone", ""),
         outcome=referral.outcome or "",
         history=tuple(await services.referrals.history(referral.id)),
-        notes=tuple(await services.casework.notes(referral.id)),
-        thread=tuple(await services.casework.relay_thread(referral.id)),
+        notes=tuple(await services.casework.notes(referral.id, THREAD_LOADED)),
+        thread=tuple(await services.casework.relay_entries(referral.id, THREAD_LOADED)),
         relay_open=referral.relay_open,
         claimed=referral.claimed_by is not None,
         erased=referral.user_id is None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from flows.desk import thread
 from flows.desk.model import NEXT_STATUS, OUTCOMES, CaseCard, CaseDetail
 from flows.status import WORKED_STATUSES, ReferralStatus
 from flows.types import Text, t
@@ -98,6 +99,9 @@ def may(me: Staff | None, verb: str, case: CaseDetail | None = None) -> bool:
     status = case.status
     if verb == "open":
         return True
+    if verb.startswith("page:"):
+        page = verb.removeprefix("page:")
+        return page.isdigit() and int(page) < thread.page_count(case)
     if verb == "claim":
         return status == ReferralStatus.NEW and not case.erased
     if verb == "reopen":

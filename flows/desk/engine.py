@@ -33,8 +33,6 @@ from flows.desk.effects import (
 )
 from flows.desk.model import (
     HANDOVER_REASONS,
-    NOTES_SHOWN,
-    THREAD_SHOWN,
     TYPED_MODES,
     CaseCard,
     CaseDetail,
@@ -249,6 +247,12 @@ def _act(session: DeskSession, verb: str, case: CaseDetail, ctx: DeskContext) ->
         return DeskOutcome(
             session, (Audit("case.view", code), edit(_view(case, ctx)), AnswerButton())
         )
+    if verb.startswith("page:"):
+        page = int(verb.removeprefix("page:"))
+        shown = screens.case_page(case, access.offered(ctx.me, case), page)
+        return DeskOutcome(
+            session, (Audit("case.view", code, f"page {page + 1}"), edit(shown), AnswerButton())
+        )
     if verb == "claim":
         after = case.with_status(ReferralStatus.CLAIMED, now, actor)
         after = replace(after, card=replace(after.card, mine=True), claimed=True)
@@ -341,7 +345,7 @@ def _typed(session: DeskSession, text: str, ctx: DeskContext) -> DeskOutcome:
         effects.append(SetTravelDate(code, day))
     elif kind == "note":
         effects.append(AddNote(code, text))
-        after = replace(case, notes=(*case.notes, (now, text))[-NOTES_SHOWN:])
+        after = replace(case, notes=(*case.notes, (now, text)))
     else:
         if ctx.message_refused:  # the delivery policy says no (she left, or is gone)
             refusal = send(screens.done_screen(notices.typed_refused("relay", code)))
@@ -349,7 +353,7 @@ def _typed(session: DeskSession, text: str, ctx: DeskContext) -> DeskOutcome:
                 DeskSession(), (ClearTyping(), Audit("desk.refused", code, "relay"), refusal)
             )
         effects += [RelayToHer(code, text), _her(case, notices.to_her(code, text), thread=True)]
-        after = replace(case, thread=(*case.thread, ("to_her", text))[-THREAD_SHOWN:])
+        after = replace(case, thread=(*case.thread, (now, "to_her", text)))
     held = kind == "relay" and ctx.arrives_at is not None and ctx.arrives_at > now
     done = notices.held_notice(code, ctx.arrives_at) if held and ctx.arrives_at else None
     effects += [

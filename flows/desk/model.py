@@ -53,8 +53,6 @@ HER_UPDATES: dict[str, Text] = {
 }
 # What a typed message is for, by desk mode ("handover_reason" waits for a button).
 TYPED_MODES = frozenset({"note", "relay", "handover", "travel"})
-NOTES_SHOWN = 5
-THREAD_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +86,7 @@ class CaseDetail:
     outcome: str
     history: tuple[tuple[datetime, str, str], ...]
     notes: tuple[tuple[datetime, str], ...] = ()
-    thread: tuple[tuple[str, str], ...] = ()
+    thread: tuple[tuple[datetime, str, str], ...] = ()  # (at, to_her/from_her, text)
     relay_open: bool = True
     claimed: bool = False
     erased: bool = False

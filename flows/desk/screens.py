@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.desk import thread
 from flows.desk.model import (
     HANDOVER_REASONS,
     OUTCOMES,
@@ -14,7 +15,7 @@ from flows.desk.model import (
 from flows.desk.notices import age_hours, region_name
 from flows.node import Context
 from flows.services import service_title
-from flows.types import Bubble, Button, Moment, Part, Plain, Screen, Text, bubble, t
+from flows.types import Bubble, Button, Part, Plain, Screen, Text, bubble, t
 
 PER_PAGE = 8
 
@@ -90,26 +91,27 @@ def case_screen(detail: CaseDetail, actions: tuple[tuple[str, Text], ...], ctx: 
         lines.append(
             t("Outcome: {outcome}", outcome=OUTCOMES.get(detail.outcome, Plain(detail.outcome)))
         )
-    history = [
-        t("{when}: {status}", when=Moment(at, "datetime"), status=staff_status(status))
-        for at, _, status in detail.history
+    page_screen = case_page(detail, actions, 0)
+    return Screen("desk_case", (bubble(*lines), *page_screen.bubbles), page_screen.keyboard)
+
+
+def case_page(detail: CaseDetail, actions: tuple[tuple[str, Text], ...], page: int) -> Screen:
+    """One page of the case's thread with the case's buttons, and ◀ / ▶ to the other pages."""
+    code = detail.card.code
+    count = thread.page_count(detail)
+    page = min(max(page, 0), count - 1)
+    rows: list[tuple[Button, ...]] = [
+        (Button(label, button(verb, code)),) for verb, label in actions
     ]
-    rows = tuple((Button(label, button(verb, card.code)),) for verb, label in actions)
-    back = ((Button(t("‹ Queue"), button("queue", "0")),),)
-    bubbles: list[Bubble] = [bubble(*lines), bubble(*history)]
-    work: list[Part] = [
-        t("📝 {when}: {text}", when=Moment(at, "datetime"), text=Plain(text))
-        for at, text in detail.notes
-    ]
-    work += [
-        t("✉️ To her: {text}", text=Plain(text))
-        if direction == "to_her"
-        else t("💬 From her: {text}", text=Plain(text))
-        for direction, text in detail.thread
-    ]
-    if work:
-        bubbles.append(bubble(*work))
-    return Screen("desk_case", tuple(bubbles), rows + back)
+    paging: list[Button] = []
+    if page < count - 1:
+        paging.append(Button(t("◀ Older"), button(f"page:{page + 1}", code)))
+    if page > 0:
+        paging.append(Button(t("Newer ▶"), button(f"page:{page - 1}", code)))
+    if paging:
+        rows.append(tuple(paging))
+    rows.append((Button(t("‹ Queue"), button("queue", "0")),))
+    return Screen("desk_case", (thread.page_bubble(detail, page),), tuple(rows))
 
 
 def prompt(kind: str, code: str) -> Screen:

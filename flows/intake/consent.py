@@ -23,28 +23,24 @@ def view_consent(session: Session, ctx: Context) -> Screen:
                     "To ask for this help, Jembatan sends a few details to {office}, so that a "
                     "caseworker there can help you.",
                     office=office,
-                )
-            ),
-            bubble(
+                ),
                 t(
                     "What is sent: the service you chose, your region, how and when you can be "
                     "contacted, a nickname if you give one, your phone number only if you choose "
                     "a phone call, whether others use this phone, and how urgent it is."
-                )
+                ),
             ),
             bubble(
                 t(
                     "How long it is kept: until {days} days after your request is finished, "
                     "then it is erased. Nothing is passed to the police or Satpol PP.",
                     days=ctx.retention_days,
-                )
-            ),
-            bubble(
+                ),
                 t(
                     "Your rights: you can cancel the request at any time in 📋 My requests, and "
                     "you can ask to see, correct or delete your data or withdraw this consent "
                     "by writing /privasi. Do you agree?"
-                )
+                ),
             ),
         ),
         (

@@ -63,9 +63,13 @@ def view_done(session: Session, ctx: Context) -> Screen:
             when=when,
         )
     bubbles: tuple[Bubble, ...] = (
-        bubble(t("✅ Your request has been sent. Your reference code is {code}.", code=code)),
-        bubble(nxt, *handled_by(session.region_code, session.param("service"), ctx), *urgent_parts),
-        bubble(t("You can follow it in 📋 My requests.")),
+        bubble(
+            t("✅ Your request has been sent. Your reference code is {code}.", code=code),
+            nxt,
+            *handled_by(session.region_code, session.param("service"), ctx),
+            *urgent_parts,
+            t("You can follow it in 📋 My requests."),
+        ),
     )
     rows: tuple[tuple[Button, ...], ...] = (
         (Button(t("📋 My requests"), "mine"), Button(t("☰ Menu"), "menu")),

@@ -79,7 +79,7 @@ def case(state: str, *, mine_of: Caseworker | None = None) -> CaseDetail | None:
         phone="",
         outcome="received_help" if state == "closed" else "",
         history=history,
-        thread=(("from_her", "halo"),),
+        thread=((NOW - timedelta(hours=2), "from_her", "halo"),),
         relay_open=True,
         claimed=claimed,
         erased=state == "erased",

@@ -44,7 +44,7 @@ async def in_region(user: SimUser, typed: str, label: str) -> None:
     await user.send("/start")
     await user.press("Bahasa Indonesia")
     await type_region(user, typed, label)
-    assert user.last_message.startswith(MENU)
+    assert MENU in user.last_message
 
 
 def chat_text(user: SimUser, last: int = 6) -> str:
@@ -214,7 +214,7 @@ async def test_cancel_midway_ends_cleanly_with_nothing_half_stored(jembatan: Jem
     await user.send("0812 3456 7890")
     await user.send("Batal aja.")
     assert "Permintaan dibatalkan. Tidak ada data yang disimpan." in chat_text(user, 3)
-    assert user.last_message.startswith(MENU)
+    assert MENU in user.last_message
     assert user.reply_keyboard is None
     assert jembatan.services is not None
     assert await jembatan.services.db.fetchall("SELECT * FROM referrals") == []

@@ -19,7 +19,7 @@ async def in_kupang(user: SimUser) -> None:
     await user.press("Bahasa Indonesia")
     await user.send("kupang")
     await user.press("Kota Kupang (Nusa Tenggara Timur)")
-    assert user.last_message.startswith(MENU)
+    assert MENU in user.last_message
 
 
 async def to_training_request(user: SimUser) -> None:
@@ -36,7 +36,7 @@ async def finish_request(user: SimUser, shared: bool = False) -> None:
     """From the shared-phone question to the confirmation (any later question answered no)."""
     await user.press("Tidak, dipakai bersama" if shared else "Ya, hanya saya")
     for _ in range(3):
-        if user.last_message.startswith(SUMMARY):
+        if SUMMARY in user.last_message:
             break
         await user.press(user.last_buttons[1])  # a later yes/no question: "no"
     await user.press("✅ Kirim")
@@ -85,7 +85,7 @@ async def test_wipe_leaves_only_one_neutral_message(jembatan: Jembatan) -> None:
     await user.send("pelatihan")
     await user.press("☰ Menu")
     await make_request(user, nickname="Mawar")
-    assert len(user.messages) >= 15
+    assert len(user.messages) >= 10
     theirs = [m.message_id for m in user.messages if not m.from_bot]
     assert theirs, "she typed messages"
 
@@ -101,7 +101,7 @@ async def test_wipe_leaves_only_one_neutral_message(jembatan: Jembatan) -> None:
     assert len(referrals) == 1, "her request is not touched by wiping the chat"
 
     await user.send("halo")
-    assert user.last_message.startswith(MENU), "any message brings the menu back"
+    assert MENU in user.last_message, "any message brings the menu back"
 
 
 async def test_wipe_deletes_in_chunks_of_at_most_100(jembatan: Jembatan) -> None:
@@ -183,7 +183,7 @@ async def test_quick_exit_works_from_an_older_screen(jembatan: Jembatan) -> None
     emergency = user.bot_messages[-1]
     assert QUICK_EXIT in emergency.buttons
     await user.send("/menu")
-    assert user.last_message.startswith(MENU)
+    assert MENU in user.last_message
     await user.press(QUICK_EXIT, emergency)
     assert [m.text for m in user.messages] == [NEUTRAL]
 

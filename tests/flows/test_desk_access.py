@@ -68,6 +68,7 @@ def _press(verb: str) -> ButtonIn:
 ACTIONS: dict[str, Action] = {
     "claim": Action(_press("claim"), _has(ClaimCase)),
     "open": Action(_press("open"), _screen("desk_case")),
+    "page": Action(_press("page:0"), _screen("desk_case")),
     "status:contacted": Action(_press("status:contacted"), _has(SetStatus)),
     "status:in_progress": Action(_press("status:in_progress"), _has(SetStatus)),
     "close": Action(_press("close"), _screen("desk_outcome")),
@@ -112,6 +113,7 @@ WORK_ACTIONS = [
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "claim": {"claimer": {"new"}, "colleague": {"new"}, "supervisor": {"new"}},
     "open": {"claimer": SEEN, "colleague": SEEN, "supervisor": SEEN},
+    "page": {"claimer": SEEN, "colleague": SEEN, "supervisor": SEEN},
     "status:contacted": {p: {"claimed"} for p in LEADS_AND_CLAIMER},
     "status:in_progress": {p: {"contacted"} for p in LEADS_AND_CLAIMER},
     "reopen": {"supervisor": {"closed"}},

@@ -264,3 +264,17 @@ def test_typed_text_in_the_nickname_step_is_not_a_command() -> None:
     driver.press("🙂 My nickname on my requests")
     outcome = handle(driver.session, TextIn("Bunga"), driver.ctx)
     assert CorrectReferrals(nickname="Bunga") in outcome.effects
+
+
+def test_leaving_the_phone_step_by_a_button_still_takes_the_number_key_away() -> None:
+    driver = in_kupang()
+    driver.press("🎓 Training and business support")
+    driver.press(driver.buttons()[0])
+    driver.press("🙋 I want to join")
+    driver.press("Yes, 18 or older")
+    driver.press("✅ I agree")
+    driver.press("📞 By phone")
+    assert driver.screen is not None and driver.screen.contact_button is not None
+    driver.press("💬 Use this chat instead")
+    assert driver.screen is not None and driver.screen.remove_contact_button
+    assert len(driver.screen.bubbles) >= 2, "the key goes with a message without inline buttons"
