@@ -101,7 +101,7 @@ def may(me: Staff | None, verb: str, case: CaseDetail | None = None) -> bool:
         return True
     if verb.startswith("page:"):
         page = verb.removeprefix("page:")
-        return page.isdigit() and int(page) < thread.page_count(case)
+        return page.isascii() and page.isdigit() and int(page) < thread.page_count(case)
     if verb == "claim":
         return status == ReferralStatus.NEW and not case.erased
     if verb == "reopen":

@@ -228,7 +228,7 @@ def _button(session: DeskSession, data: str, ctx: DeskContext) -> DeskOutcome:
         return _refuse(session, "?", ctx, audit=False)
     verb, code = parsed
     if verb == "queue":
-        page = int(code) if code.isdigit() else 0
+        page = int(code) if code.isascii() and code.isdigit() else 0
         screen = screens.queue_screen(_queue(ctx), page, ctx.flow)
         return DeskOutcome(session, (edit(screen), AnswerButton()))
     case = _case(ctx, code)

@@ -124,7 +124,7 @@ def test_a_page_button_edits_the_same_message_and_is_audited() -> None:
     assert any(isinstance(e, Audit) and e.action == "case.view" for e in out.effects)
 
 
-@pytest.mark.parametrize("verb", ["page:99", "page:-1", "page:x", "page:"])
+@pytest.mark.parametrize("verb", ["page:99", "page:-1", "page:x", "page:", "page:²"])
 def test_a_stale_or_forged_page_gets_the_calm_answer(verb: str) -> None:
     ctx = desk_context(CLAIMER, "claimed")
     out = engine.handle(DeskSession(), ButtonIn(f"d:{verb}:{CODE}"), ctx)
