@@ -27,7 +27,6 @@ from storage.outbox import OutMessage
 from storage.referrals import Referral
 from storage.users import User
 
-DEFAULT_ZONE = "Asia/Jakarta"
 #: The message that tells her a referral was closed: the one message allowed after closure.
 CLOSING = "closing"
 #: Follow-up questions (flows/followups/kinds.py decides which still matter).
@@ -51,12 +50,6 @@ class Delivery:
 def refused(reason: str) -> Delivery:
     """A message that may not go to her."""
     return Delivery(False, None, reason)
-
-
-def zone_of(services: Services, region_code: str | None) -> str:
-    """The IANA zone of a kab/kota (WIB when unknown)."""
-    region = services.regions.region(region_code) if region_code else None
-    return region.timezone if region else DEFAULT_ZONE
 
 
 async def consent_stands(services: Services, referral: Referral) -> bool:
@@ -109,7 +102,7 @@ async def decide(
             return refused(reason)
     if kind == FOLLOWUP and user.followups == "paused":
         return Delivery(True, moment + PAUSED_RECHECK, "paused")
-    zone = zone_of(services, user.region_code or (referral.region_code if referral else None))
+    zone = services.zone_of(user.region_code or (referral.region_code if referral else None))
     window = referral.time_window if referral is not None else None
     return Delivery(True, next_allowed(moment, zone, window))
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.core import delivery, notices
-from bot.core import followups as scheduling
 from bot.core.channel import AfterCommit
 from bot.core.desk_store import HANDLERS, DeskTx, TurnVoid
 from bot.core.services import Services
@@ -113,7 +112,7 @@ async def load(
     case = await detail(services, referral, me) if referral is not None else None
     today = None
     if referral is not None:
-        zone = ZoneInfo(scheduling.zone_of(services, referral.region_code))
+        zone = ZoneInfo(services.zone_of(referral.region_code))
         today = services.clock().astimezone(zone).date()
     queue: tuple[CaseCard, ...] = ()
     if engine.wants_queue(inp):  # every open referral: the flow keeps those she may see

@@ -34,15 +34,8 @@ log = logging.getLogger(__name__)
 
 SWEEP_JOB = "followup-sweeper"
 PAUSED_RECHECK = timedelta(hours=1)
-DEFAULT_ZONE = "Asia/Jakarta"
 BATCH = 500
 MAX_BATCHES = 1000
-
-
-def zone_of(services: Services, region_code: str | None) -> str:
-    """The IANA zone of a kab/kota (WIB when unknown)."""
-    region = services.regions.region(region_code) if region_code else None
-    return region.timezone if region else DEFAULT_ZONE
 
 
 # ----------------------------------------------------------------------------- scheduling
@@ -55,7 +48,7 @@ def _occasion(
     return kinds.Occasion(
         at=at,
         policy=services.policy,
-        zone=zone_of(services, referral.region_code),
+        zone=services.zone_of(referral.region_code),
         window=referral.time_window,
         service=referral.service,
         contact=referral.contact,
@@ -168,7 +161,7 @@ class Sweeper:
                 await self._expire(conn, item, referral, report)
                 return
             if kind.audience is kinds.Audience.STAFF:
-                moment = next_office_moment(now, zone_of(services, referral.region_code))
+                moment = next_office_moment(now, services.zone_of(referral.region_code))
                 if await self._wait(conn, item, referral, moment, now, report):
                     return
                 ids = await self._to_staff(conn, kind, referral)

@@ -37,6 +37,8 @@ Clock = Callable[[], datetime]
 CODE_ALPHABET = "ACEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 
+DEFAULT_ZONE = "Asia/Jakarta"  # WIB, where a person's region is not known
+
 
 def utc_now() -> datetime:
     """The current time in UTC."""
@@ -111,6 +113,11 @@ class Services:
             reminders=reminders,
             staff=tuple(staff),
         )
+
+    def zone_of(self, region_code: str | None) -> str:
+        """The IANA zone of a kab/kota (WIB when unknown)."""
+        region = self.regions.region(region_code) if region_code else None
+        return region.timezone if region else DEFAULT_ZONE
 
     def with_fresh_code(self, ctx: Context) -> Context:
         """The same context with another reference code (after a rare collision)."""
