@@ -2,8 +2,9 @@
 
 `Connection` offers the small part of aiosqlite's interface that the repositories use:
 `await conn.execute(...)` (or `async with conn.execute(...) as cursor`), `executemany`, cursor
-`fetchone()`/`fetchall()`, `rowcount`, `lastrowid`. On the database thread each call runs sqlite3
-at once and never suspends, so a whole job (storage/db.py `Database.run`) is one piece of
+`fetchone()`/`fetchall()`, `rowcount`, `lastrowid`. Every statement runs to its end and its cursor
+is closed where it ran, on the database thread. On that thread each call runs sqlite3 at once and
+never suspends, so a whole job (storage/db.py `Database.run`) is one piece of
 synchronous work. From any other thread each statement is one hop: it is handed to the database
 thread, run there together with fetching its rows, and the caller awaits the result.
 """
@@ -21,32 +22,38 @@ Hop = Callable[[Callable[[], T]], Awaitable[T]]
 
 
 class Cursor:
-    """The result of one statement: its rows (read on demand on the thread), rowcount, lastrowid."""
+    """The result of one statement, already run to its end: its rows, rowcount, lastrowid.
 
-    def __init__(self, cursor: sqlite3.Cursor, rows: list[Row] | None = None) -> None:
-        self._cursor = cursor
-        self._rows = rows  # already fetched (a statement run from another thread)
-        self.rowcount = cursor.rowcount
-        self.lastrowid = cursor.lastrowid
+    The sqlite3 cursor is closed on the database thread before this object exists, so nothing
+    of the statement is left for another thread to finalise (sqlite3 caches statements by their
+    text: a cursor freed on another thread could reset a statement the database thread is using).
+    """
+
+    def __init__(self, rows: list[Row], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    @classmethod
+    def drained(cls, cursor: sqlite3.Cursor) -> Cursor:
+        """Reads a statement's rows and closes it (on the database thread)."""
+        try:
+            rows = list(cursor.fetchall())
+            return cls(rows, cursor.rowcount, cursor.lastrowid)
+        finally:
+            cursor.close()
 
     async def fetchone(self) -> Row | None:
         """The next row, or None."""
-        if self._rows is None:
-            row: Row | None = self._cursor.fetchone()
-            return row
         return self._rows.pop(0) if self._rows else None
 
     async def fetchall(self) -> list[Row]:
         """The remaining rows."""
-        if self._rows is None:
-            return list(self._cursor.fetchall())
         rows, self._rows = self._rows, []
         return rows
 
     async def close(self) -> None:
-        """Ends the statement (a no-op for one run from another thread: it is already over)."""
-        if self._rows is None:
-            self._cursor.close()
+        """Nothing to end: the statement is already over."""
 
     async def __aenter__(self) -> Cursor:
         return self
@@ -112,18 +119,7 @@ class Connection:
         """Runs one statement; await it for its cursor or use `async with`."""
 
         async def start() -> Cursor:
-            if self._here():
-                return Cursor(self._conn.execute(sql, params))
-
-            def run() -> Cursor:
-                cursor = self._conn.execute(sql, params)
-                rows = cursor.fetchall()
-                done = Cursor(cursor, rows)
-                cursor.close()
-                return done
-
-            result: Cursor = await self._hop(run)
-            return result
+            return await self._call(lambda: Cursor.drained(self._conn.execute(sql, params)))
 
         return _Pending(start)
 
@@ -131,11 +127,7 @@ class Connection:
         """Runs one statement for each row of parameters."""
         batch = list(rows)
 
-        def run() -> Cursor:
-            cursor = self._conn.executemany(sql, batch)
-            return Cursor(cursor, [])
-
-        return await self._call(run)
+        return await self._call(lambda: Cursor.drained(self._conn.executemany(sql, batch)))
 
     async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
         """Calls `callback` with each statement's SQL, on the database thread, before it runs."""

@@ -11,9 +11,12 @@ connection (storage/connection.py gives it an async face). Work reaches that thr
   any exception), `read()` for several reads that must agree: the caller takes the main-side turn
   and each statement is one hop. A turn is held by the task that took it and by the tasks it
   starts inside it (a context variable marks it), so repository reads made inside a transaction
-  see its own writes, while other coroutines wait and never see uncommitted data. `run()` from
-  the main loop takes the same turn while its job runs, so a job and a main-loop transaction
-  never interleave statements on the writer.
+  see its own writes, while other coroutines wait and never see uncommitted data.
+
+Jobs and main-loop turns share one gate, a lock on the database loop: a job waits for it there
+(the main loop is woken once, with the job's result), and a main-loop turn holds it from its
+first statement to its last, so no job runs between them. A task holding a main-loop turn that
+calls `run()` runs the function inside its turn.
 
 `fetchone()`/`fetchall()` from the main loop outside any turn go to a second, read-only
 connection on its own thread (`PRAGMA query_only`), so look-ups never wait for the writer. Each
@@ -27,12 +30,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from storage.connection import Connection, Row
 from storage.folders import make_private_dir
@@ -177,7 +180,7 @@ class Database:
         self.hops = 0  # how many pieces of work were handed to the database thread (for tests)
         self._worker = _Worker("jembatan-db")
         self._lock = asyncio.Lock()  # the main-side turn
-        self._jobs: asyncio.Lock | None = None  # one job at a time, on the database loop
+        self._jobs = asyncio.Lock()  # the gate: one job or main-loop turn at a time (db loop)
         self._reader: _Reader | None = None
         self._conn: Connection | None = None
 
@@ -202,7 +205,7 @@ class Database:
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         db = cls(path, clock)
         try:
-            raw = await db._submit(lambda: _sync(_connect, path))
+            raw = await db._submit(lambda: _sync(_connect, path), serial=False)
             db._conn = Connection(raw, db._worker.here, db._hop)
             await migrate(db, migrations)
             reader = _Reader()
@@ -224,7 +227,7 @@ class Database:
             await reader.close()
         conn, self._conn = self._conn, None
         if conn is not None:
-            await self._submit(lambda: _sync(conn.raw.close))
+            await self._submit(lambda: _sync(conn.raw.close), serial=False)
         self._worker.stop()
 
     def now(self) -> str:
@@ -238,32 +241,56 @@ class Database:
         return self._worker.here()
 
     async def _serial(self, job: Callable[[], Awaitable[T]]) -> T:
-        """Runs on the database loop: one job (or statement) at a time."""
-        if self._jobs is None:
-            self._jobs = asyncio.Lock()
+        """Runs on the database loop: a job, once no other job or main-loop turn holds it."""
         async with self._jobs:
             return await job()
 
-    async def _submit(self, job: Callable[[], Awaitable[T]]) -> T:
-        """Hands a job to the database thread and awaits its result (one hop)."""
+    async def _submit(self, job: Callable[[], Awaitable[T]], *, serial: bool = True) -> T:
+        """Hands work to the database thread and awaits its result (one hop).
+
+        A job waits for the gate on the database loop itself, so jobs queue there and the main
+        loop is woken once, with the result. `serial=False` is for the statements of the
+        main-loop turn that already holds the gate.
+        """
         self.hops += 1
-        future = asyncio.run_coroutine_threadsafe(self._serial(job), self._worker.loop)
+        work = self._serial(job) if serial else _plain(job)
+        future = asyncio.run_coroutine_threadsafe(work, self._worker.loop)
         return await asyncio.wrap_future(future)
 
     async def _hop(self, fn: Callable[[], T]) -> T:
         """Runs a plain function on the database thread (one statement of a main-loop turn)."""
-        return await self._submit(lambda: _sync(fn))
+        return await self._submit(lambda: _sync(fn), serial=False)
+
+    async def _hold_gate(self) -> None:
+        """Takes the database loop's gate for a main-loop turn (jobs wait until it is let go)."""
+        self.hops += 1
+        future = asyncio.run_coroutine_threadsafe(self._jobs.acquire(), self._worker.loop)
+        try:
+            await asyncio.shield(asyncio.wrap_future(future))
+        except asyncio.CancelledError:
+            # Cancelled while waiting: once the gate is taken after all, let it go again.
+            future.add_done_callback(self._let_go_if_taken)
+            raise
+
+    def _let_go_if_taken(self, future: Future[Literal[True]]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self._let_go_gate()
+
+    def _let_go_gate(self) -> None:
+        """Lets go of the gate taken by _hold_gate (from the main loop); nothing once closed."""
+        if not self._worker.loop.is_closed():
+            self._worker.loop.call_soon_threadsafe(self._jobs.release)
 
     async def run(self, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
         """Runs `fn(*args)` as one job on the database thread: its reads and writes, one hop.
 
         Everything `fn` awaits must be database work (repositories, this Database): it runs on
-        another event loop, so it must not touch the main loop's tasks, events or locks.
+        another event loop, so it must not touch the main loop's tasks, events or locks. A task
+        that holds a main-loop turn runs `fn` inside that turn instead (a statement per hop).
         """
-        if self.on_thread():
+        if self.on_thread() or self._holds_turn():
             return await fn(*args, **kwargs)
-        async with self._turn():
-            return await self._submit(lambda: fn(*args, **kwargs))
+        return await self._submit(lambda: fn(*args, **kwargs))
 
     def sees_uncommitted(self) -> bool:
         """Whether this caller's reads go to the writer inside an open transaction."""
@@ -292,16 +319,22 @@ class Database:
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[Connection]:
-        """Gives this task the connection; inside a turn it already holds, shares that turn."""
+        """Gives this task the connection; inside a turn it already holds, shares that turn.
+
+        Main-loop turns queue on a main-side lock; the holder also takes the database loop's
+        gate, so no job runs between the statements of its turn.
+        """
         if self._holds_turn():
             yield self.conn
             return
         async with self._lock:
+            await self._hold_gate()
             token = _HOLDING.set(_HOLDING.get() | {id(self)})
             try:
                 yield self.conn
             finally:
                 _HOLDING.reset(token)
+                self._let_go_gate()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -391,6 +424,11 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """Runs a query and returns all rows."""
         return await self._query(sql, params, False)
+
+
+async def _plain(job: Callable[[], Awaitable[T]]) -> T:
+    """An awaitable job as a coroutine (what run_coroutine_threadsafe takes)."""
+    return await job()
 
 
 async def _sync(fn: Callable[..., T], *args: Any) -> T:
