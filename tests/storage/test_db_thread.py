@@ -177,3 +177,42 @@ async def test_a_rolled_back_staff_change_is_not_kept(db: Database) -> None:
     # Another change now takes the version the rolled-back one had: still nobody reachable.
     await repo.invite("Sari", "caseworker", ["53.71"], ["*"], timedelta(days=1))
     assert await repo.covers() == ()
+
+
+async def test_a_turn_cancelled_while_a_job_holds_the_gate_leaves_the_database_usable(
+    db: Database,
+) -> None:
+    started = asyncio.Event()  # set from the database thread, through the main loop
+    release: asyncio.Event | None = None
+    main = asyncio.get_running_loop()
+
+    async def slow_job() -> None:
+        nonlocal release
+        release = asyncio.Event()  # an event of the database loop: this job waits on it
+        main.call_soon_threadsafe(started.set)
+        await release.wait()
+
+    job = asyncio.create_task(db.run(slow_job))
+    await started.wait()
+
+    async def turn() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('never', '1')")
+
+    before = db.hops
+    waiting = asyncio.create_task(turn())
+    for _ in range(10_000):  # until the turn has asked for the gate (its hop counted first)
+        if db.hops != before:
+            break
+        await asyncio.sleep(0)
+    assert db.hops != before
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert release is not None
+    db._worker.loop.call_soon_threadsafe(release.set)
+    await job
+    async with db.transaction() as conn:  # the gate was let go: this does not hang
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('after', '1')")
+    assert await value(db, "after") == "1"
+    assert await value(db, "never") is None
