@@ -3,10 +3,15 @@
 `Connection` offers the small part of aiosqlite's interface that the repositories use:
 `await conn.execute(...)` (or `async with conn.execute(...) as cursor`), `executemany`, cursor
 `fetchone()`/`fetchall()`, `rowcount`, `lastrowid`. Every statement runs to its end and its cursor
-is closed where it ran, on the database thread. On that thread each call runs sqlite3 at once and
-never suspends, so a whole job (storage/db.py `Database.run`) is one piece of
-synchronous work. From any other thread each statement is one hop: it is handed to the database
-thread, run there together with fetching its rows, and the caller awaits the result.
+is closed where it ran. Inside a job (storage/db.py `Database.run`) each call runs sqlite3 at once
+and never suspends, so a whole job is one piece of synchronous work. Outside a job each statement
+is one hop: it is handed to the database thread, run there together with fetching its rows, and
+the caller awaits the result.
+
+A job may run off the database thread, where it was asked for, when nobody else held the gate.
+There a statement never waits for another process's write lock (busy timeout 0): when SQLite
+answers "busy", that statement is handed to the database thread, which waits for the lock as
+usual (`BUSY_MS`), so the caller's event loop is never blocked by another process.
 """
 
 from __future__ import annotations
@@ -19,6 +24,13 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 Row = sqlite3.Row
 Hop = Callable[[Callable[[], T]], Awaitable[T]]
+BUSY_MS = 5000  # how long a statement on the database thread waits for another writer
+
+
+def is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock (SQLITE_BUSY and kin)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 class Cursor:
@@ -94,10 +106,18 @@ class _Pending:
 class Connection:
     """One sqlite3 connection, used on its database thread, reachable from others by a hop."""
 
-    def __init__(self, raw: sqlite3.Connection, here: Callable[[], bool], hop: Hop[Any]) -> None:
+    def __init__(
+        self,
+        raw: sqlite3.Connection,
+        here: Callable[[], bool],
+        hop: Hop[Any],
+        elsewhere: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._conn = raw
-        self._here = here  # whether the caller runs on the connection's thread
-        self._hop = hop  # runs a function on that thread and awaits its result
+        self._here = here  # whether the caller runs inside a job (statements run at once)
+        self._hop = hop  # runs a function on the database thread and awaits its result
+        self._elsewhere = elsewhere  # whether that job runs off the database thread
+        self._busy_ms = BUSY_MS  # the connection's busy timeout now
 
     @property
     def raw(self) -> sqlite3.Connection:
@@ -109,10 +129,29 @@ class Connection:
         """Whether a transaction is open on the connection."""
         return self._conn.in_transaction
 
+    def _waiting(self, ms: int) -> None:
+        """Sets how long a statement waits for another writer's lock (only when it changes)."""
+        if self._busy_ms != ms:
+            self._conn.execute(f"PRAGMA busy_timeout={int(ms)}").close()
+            self._busy_ms = ms
+
+    def _there(self, fn: Callable[[], T]) -> T:
+        """Runs fn on the database thread, waiting for another writer as long as usual."""
+        self._waiting(BUSY_MS)
+        return fn()
+
     async def _call(self, fn: Callable[[], T]) -> T:
-        if self._here():
-            return fn()
-        result: T = await self._hop(fn)
+        if self._elsewhere():
+            self._waiting(0)
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            # Another process holds the write lock: wait for it on the database thread.
+        elif self._here():
+            return self._there(fn)
+        result: T = await self._hop(lambda: self._there(fn))
         return result
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> _Pending:

@@ -1,26 +1,35 @@
 """The SQLite connections: WAL, foreign keys, a busy timeout, migrations, and serialised access.
 
-A Database owns a database thread that runs its own event loop and the one writing sqlite3
-connection (storage/connection.py gives it an async face). Work reaches that thread in two ways:
+A Database owns the one writing sqlite3 connection (storage/connection.py gives it an async face)
+and a database thread that runs its own event loop. Work reaches the writer in two ways:
 
-- `run(fn, *args)`: the async function `fn` runs as ONE job on the database thread; its reads and
-  its transaction execute there synchronously, so a whole turn costs one thread hop. Jobs run one
-  at a time. Inside a job, `transaction()`, `read()`, `fetchone()` and `fetchall()` act directly
-  on the writing connection, and a repository read sees the job's own uncommitted writes.
+- `run(fn, *args)`: the async function `fn` runs as ONE job: its reads and its transaction
+  execute synchronously, one after the other, and never suspend. When nobody holds the gate
+  (storage/gate.py) the job runs at once where it was asked for, with no thread hop; otherwise
+  it is handed to the database thread and waits there for the gate (one hop). Inside a job,
+  `transaction()`, `read()`, `fetchone()` and `fetchall()` act directly on the writer, and a
+  repository read sees the job's own uncommitted writes. `run_there()` always uses the thread
+  (long work: a backup, a truncating checkpoint).
 - From the main event loop, `transaction()` for writes (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on
   any exception), `read()` for several reads that must agree: the caller takes the main-side turn
   and each statement is one hop. A turn is held by the task that took it and by the tasks it
   starts inside it (a context variable marks it), so repository reads made inside a transaction
   see its own writes, while other coroutines wait and never see uncommitted data.
 
-Jobs and main-loop turns share one gate, a lock on the database loop: a job waits for it there
-(the main loop is woken once, with the job's result), and a main-loop turn holds it from its
-first statement to its last, so no job runs between them. A task holding a main-loop turn that
-calls `run()` runs the function inside its turn.
+Jobs and main-loop turns share the gate: one holder at a time, so no job runs between the
+statements of a turn. A task holding a main-loop turn that calls `run()` runs the function inside
+its turn.
+
+Why a job runs where it was asked when it can: its SQLite work is a fraction of a millisecond,
+while a hop costs a wait for the other thread and then a wait for the event loop to pick up the
+result behind every other ready task. Such a job never waits for another process's write lock
+(storage/connection.py hands that statement to the thread), and the writer never checkpoints at a
+commit: the checkpointer copies the WAL on the database thread every second.
 
 `fetchone()`/`fetchall()` from the main loop outside any turn go to a second, read-only
-connection on its own thread (`PRAGMA query_only`), so look-ups never wait for the writer. Each
-such query is its own read transaction, so it sees everything committed before it started.
+connection (`PRAGMA query_only`), at once when it is free, else on its own thread, so look-ups
+never wait for the writer. Each such query is its own read transaction, so it sees everything
+committed before it started.
 """
 
 from __future__ import annotations
@@ -35,10 +44,11 @@ from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from storage.connection import Connection, Row
 from storage.folders import make_private_dir
+from storage.gate import Gate
 from storage.migrations import MIGRATIONS, Migration, migrate
 
 Clock = Callable[[], datetime]
@@ -51,9 +61,15 @@ PRAGMAS = (
     "PRAGMA secure_delete=ON",  # erased values are zeroed on disk (storage/erasure.py)
 )
 READER_PRAGMAS = (*PRAGMAS, "PRAGMA query_only=ON")
+# The writer never checkpoints at a commit (a commit may run on the main loop, and a checkpoint
+# syncs the disk): the checkpointer does it on the database thread, every CHECKPOINT_SECONDS.
+WRITER_PRAGMAS = (*PRAGMAS, "PRAGMA wal_autocheckpoint=0")
+CHECKPOINT_SECONDS = 1.0
 
 # Which databases (by id) the current task holds a turn on. Not a connection: only a marker.
 _HOLDING: ContextVar[frozenset[int]] = ContextVar("jembatan_db_holding", default=frozenset())
+# Which databases (by id) the current task runs a job on right where it is (no thread hop).
+_HERE: ContextVar[frozenset[int]] = ContextVar("jembatan_db_here", default=frozenset())
 
 
 def utc_now() -> datetime:
@@ -77,7 +93,9 @@ class NestedTransaction(RuntimeError):
 
 def _connect(path: Path) -> sqlite3.Connection:
     """Opens the writing connection (on the database thread): WAL and the per-connection PRAGMAs."""
-    raw = sqlite3.connect(path, isolation_level=None)
+    # Used by one thread at a time: the database thread, or a job run where it was asked for
+    # while it holds the gate (storage/gate.py).
+    raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         raw.row_factory = sqlite3.Row
         row = raw.execute("PRAGMA journal_mode=WAL").fetchone()
@@ -87,12 +105,43 @@ def _connect(path: Path) -> sqlite3.Connection:
                 f"SQLite would not use WAL journaling (it reports {mode!r}); "
                 "keep the database on a local disk."
             )
-        for pragma in PRAGMAS:
+        for pragma in WRITER_PRAGMAS:
             raw.execute(pragma)
     except BaseException:
         raw.close()
         raise
     return raw
+
+
+class _Checkpointer:
+    """Copies the WAL into the database file now and then, from a connection of its own.
+
+    It runs on the database loop; a PASSIVE checkpoint never waits for, nor blocks, the writer or
+    the readers. `last` is what SQLite answered the last time: (busy, WAL frames, frames copied).
+    """
+
+    def __init__(self, path: Path, loop: asyncio.AbstractEventLoop) -> None:
+        self._conn = sqlite3.connect(path, isolation_level=None)  # made on the database thread
+        self._loop = loop
+        self._timer: asyncio.TimerHandle | None = loop.call_later(CHECKPOINT_SECONDS, self._tick)
+        self.runs = 0
+        self.last: tuple[int, int, int] | None = None
+
+    def _tick(self) -> None:
+        try:
+            row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.last = (int(row[0]), int(row[1]), int(row[2])) if row is not None else None
+        except sqlite3.Error:
+            self.last = None  # tried again at the next tick
+        self.runs += 1
+        self._timer = self._loop.call_later(CHECKPOINT_SECONDS, self._tick)
+
+    def close(self) -> None:
+        """Stops the ticks and closes the connection (on the database thread)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._conn.close()
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
@@ -134,34 +183,47 @@ class _Worker:
 
 
 class _Reader:
-    """The read-only connection, on a thread of its own: look-ups that need no turn."""
+    """The read-only connection: look-ups that need no turn, at once or on a thread of its own.
+
+    A look-up runs at once on the caller's thread when the connection is free (a read in WAL
+    mode never waits for a writer), else on the reader's thread. A lock keeps it to one thread
+    at a time.
+    """
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="jembatan-db-read")
-        self._conn: sqlite3.Connection | None = None  # touched on the reader's thread only
+        self._conn: sqlite3.Connection | None = None
+        self._using = threading.Lock()  # held while a statement runs on the connection
 
     def _open(self, path: Path) -> None:
-        conn = sqlite3.connect(path, isolation_level=None)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         for pragma in READER_PRAGMAS:
             conn.execute(pragma)
         self._conn = conn
 
     def _query(self, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
-        assert self._conn is not None
-        return _rows(self._conn, sql, params, one)
+        with self._using:
+            assert self._conn is not None
+            return _rows(self._conn, sql, params, one)
 
     def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._using:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     async def open(self, path: Path) -> None:
         """Opens the connection on the reader's thread."""
         await asyncio.get_running_loop().run_in_executor(self._pool, self._open, path)
 
     async def query(self, sql: str, params: tuple[Any, ...], one: bool) -> list[Row]:
-        """Runs one query on the reader's thread (one row at most when `one`)."""
+        """Runs one query, at once if the connection is free (one row at most when `one`)."""
+        if self._conn is not None and self._using.acquire(blocking=False):
+            try:
+                return _rows(self._conn, sql, params, one)
+            finally:
+                self._using.release()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self._query, sql, params, one)
 
@@ -178,11 +240,13 @@ class Database:
         self.path = path
         self.clock = clock
         self.hops = 0  # how many pieces of work were handed to the database thread (for tests)
+        self.jobs = 0  # how many jobs ran, there or where they were asked for (for tests)
         self._worker = _Worker("jembatan-db")
         self._lock = asyncio.Lock()  # the main-side turn
-        self._jobs = asyncio.Lock()  # the gate: one job or main-loop turn at a time (db loop)
+        self._gate = Gate(self._worker.loop)  # one job or main-loop turn at a time
         self._reader: _Reader | None = None
         self._conn: Connection | None = None
+        self.checkpointer: _Checkpointer | None = None
 
     @property
     def conn(self) -> Connection:
@@ -206,7 +270,11 @@ class Database:
         db = cls(path, clock)
         try:
             raw = await db._submit(lambda: _sync(_connect, path), serial=False)
-            db._conn = Connection(raw, db._worker.here, db._hop)
+            db._conn = Connection(raw, db.in_job, db._hop, db._here)
+            loop = db._worker.loop
+            db.checkpointer = await db._submit(
+                lambda: _sync(_Checkpointer, path, loop), serial=False
+            )
             await migrate(db, migrations)
             reader = _Reader()
             db._reader = reader
@@ -215,6 +283,10 @@ class Database:
             await db._shutdown()
             raise
         return db
+
+    async def _start_checkpoints(self) -> _Checkpointer:
+        """Opens the checkpointer's connection on the database thread and starts its ticks."""
+        return _Checkpointer(self.path, self._worker.loop)
 
     async def close(self) -> None:
         """Waits for a transaction in flight, then closes both connections (checkpointing)."""
@@ -225,6 +297,9 @@ class Database:
         reader, self._reader = self._reader, None
         if reader is not None:
             await reader.close()
+        checkpointer, self.checkpointer = self.checkpointer, None
+        if checkpointer is not None:
+            await self._submit(lambda: _sync(checkpointer.close), serial=False)
         conn, self._conn = self._conn, None
         if conn is not None:
             await self._submit(lambda: _sync(conn.raw.close), serial=False)
@@ -236,14 +311,34 @@ class Database:
 
     # ------------------------------------------------------------------ the database thread
 
-    def on_thread(self) -> bool:
-        """Whether the caller runs on the database thread (inside a job)."""
-        return self._worker.here()
+    def in_job(self) -> bool:
+        """Whether the caller runs inside a job (on the database thread, or where it was asked)."""
+        return self._worker.here() or id(self) in _HERE.get()
+
+    def _here(self) -> bool:
+        """Whether the caller runs a job right where it was asked for, off the database thread."""
+        return id(self) in _HERE.get() and not self._worker.here()
 
     async def _serial(self, job: Callable[[], Awaitable[T]]) -> T:
-        """Runs on the database loop: a job, once no other job or main-loop turn holds it."""
-        async with self._jobs:
+        """Runs on the database loop: a job, once no other job or main-loop turn holds the gate."""
+        await self._gate.take()
+        try:
             return await job()
+        finally:
+            self._gate.let_go()
+
+    async def _run_here(self, fn: Callable[[], Awaitable[T]]) -> T:
+        """Runs a job on the caller's thread, its gate already taken with try_take."""
+        token = _HERE.set(_HERE.get() | {id(self)})
+        try:
+            return await fn()
+        finally:
+            _HERE.reset(token)
+            self._gate.let_go_here()
+
+    def _may_run_here(self) -> bool:
+        """Whether a job asked for now may run at once where it is (the gate is free)."""
+        return self._conn is not None and not self._worker.here() and self._gate.try_take()
 
     async def _submit(self, job: Callable[[], Awaitable[T]], *, serial: bool = True) -> T:
         """Hands work to the database thread and awaits its result (one hop).
@@ -264,7 +359,7 @@ class Database:
     async def _hold_gate(self) -> None:
         """Takes the database loop's gate for a main-loop turn (jobs wait until it is let go)."""
         self.hops += 1
-        future = asyncio.run_coroutine_threadsafe(self._jobs.acquire(), self._worker.loop)
+        future = asyncio.run_coroutine_threadsafe(self._gate.take(), self._worker.loop)
         try:
             await asyncio.shield(asyncio.wrap_future(future))
         except asyncio.CancelledError:
@@ -272,29 +367,45 @@ class Database:
             future.add_done_callback(self._let_go_if_taken)
             raise
 
-    def _let_go_if_taken(self, future: Future[Literal[True]]) -> None:
+    def _let_go_if_taken(self, future: Future[None]) -> None:
         if not future.cancelled() and future.exception() is None:
             self._let_go_gate()
 
     def _let_go_gate(self) -> None:
         """Lets go of the gate taken by _hold_gate (from the main loop); nothing once closed."""
         if not self._worker.loop.is_closed():
-            self._worker.loop.call_soon_threadsafe(self._jobs.release)
+            self._gate.let_go_from_afar()
 
     async def run(self, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Runs `fn(*args)` as one job on the database thread: its reads and writes, one hop.
+        """Runs `fn(*args)` as one job: its reads and writes together, at most one hop.
 
-        Everything `fn` awaits must be database work (repositories, this Database): it runs on
-        another event loop, so it must not touch the main loop's tasks, events or locks. A task
-        that holds a main-loop turn runs `fn` inside that turn instead (a statement per hop).
+        When nobody holds the gate, the job runs at once where it was asked for, with no hop
+        (its statements never suspend). Otherwise it is handed to the database thread and waits
+        there for its turn. Everything `fn` awaits must be database work (repositories, this
+        Database): it may run on another event loop, so it must not touch the main loop's tasks,
+        events or locks. A task that holds a main-loop turn runs `fn` inside that turn instead.
         """
-        if self.on_thread() or self._holds_turn():
+        if self.in_job() or self._holds_turn():
             return await fn(*args, **kwargs)
+        self.jobs += 1
+        if self._may_run_here():
+            return await self._run_here(lambda: fn(*args, **kwargs))
+        return await self._submit(lambda: fn(*args, **kwargs))
+
+    async def run_there(
+        self, fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Like run(), but on the database thread always: long work that must not hold the loop."""
+        if self._worker.here() or self._holds_turn():
+            return await fn(*args, **kwargs)
+        if self.in_job():
+            raise NestedTransaction("run_there() inside a job running elsewhere")
+        self.jobs += 1
         return await self._submit(lambda: fn(*args, **kwargs))
 
     def sees_uncommitted(self) -> bool:
         """Whether this caller's reads go to the writer inside an open transaction."""
-        if self._conn is None or not (self.on_thread() or self._holds_turn()):
+        if self._conn is None or not (self.in_job() or self._holds_turn()):
             return False
         return self._conn.in_transaction
 
@@ -339,7 +450,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """Runs a block in one IMMEDIATE transaction: all of it is committed, or none."""
-        if self.on_thread():
+        if self.in_job():
             async with self._transaction_here() as conn:
                 yield conn
             return
@@ -370,20 +481,19 @@ class Database:
                 "A transaction or read is already open in this job; "
                 "pass its connection down instead of opening another."
             )
-        raw = conn.raw
-        raw.execute("BEGIN IMMEDIATE")
+        await conn.execute("BEGIN IMMEDIATE")  # where another process holds the lock: waits
         try:
             yield conn
-            raw.execute("COMMIT")
+            await conn.execute("COMMIT")
         except BaseException:
             with suppress(sqlite3.Error):
-                raw.execute("ROLLBACK")
+                conn.raw.execute("ROLLBACK")
             raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
         """Yields the connection for reads that see one committed snapshot; writes are discarded."""
-        if self.on_thread():
+        if self.in_job():
             conn = self.conn
             if conn.in_transaction:
                 yield conn
@@ -407,9 +517,9 @@ class Database:
                     await conn.execute("ROLLBACK")
 
     async def _query(self, sql: str, params: Iterable[Any], one: bool) -> list[Row]:
-        """One query: on the writer inside a job or a turn, else on the read connection."""
+        """One query: on the writer inside a job or a turn or when it is free, else the reader."""
         values = tuple(params)
-        if self.on_thread():
+        if self.in_job():
             return _rows(self.conn.raw, sql, values, one)
         if self._reader is not None and not self._holds_turn():
             return await self._reader.query(sql, values, one)

@@ -155,7 +155,7 @@ async def checkpoint(db: Database) -> None:
     Must be called outside a transaction. Another connection reading at that moment can keep
     part of the WAL; the next checkpoint (SQLite makes one automatically) then finishes it.
     """
-    await db.run(_checkpoint_here, db)
+    await db.run_there(_checkpoint_here, db)
 
 
 async def _checkpoint_here(db: Database) -> None:

@@ -37,7 +37,7 @@ class BackupResult:
 
 async def _copy(db: Database, target: Path) -> None:
     """Copies one snapshot of the database into a new file and checks it (one database job)."""
-    await db.run(_copy_here, db, target)
+    await db.run_there(_copy_here, db, target)
 
 
 async def _copy_here(db: Database, target: Path) -> None:

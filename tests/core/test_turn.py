@@ -237,18 +237,23 @@ async def test_a_confirmation_that_never_reached_her_is_shown_at_her_next_input(
     ), "only once"
 
 
-async def test_each_of_her_turns_is_one_hop_to_the_database_thread(services: Services) -> None:
+async def test_each_of_her_turns_is_one_database_job(services: Services) -> None:
     await caseworker(services)
     side = HerSide(services)
     her = Her(side, FakeChannel(), replies_arrive=False)
-    before = services.db.hops
+    db = services.db
+
+    def count() -> tuple[int, int]:
+        return db.jobs, db.hops
+
+    before = count()
     await her.feed(CommandIn("start"))
-    assert services.db.hops - before == 1, "her first contact creates her in the same job"
+    assert count() == (before[0] + 1, before[1]), "first contact creates her in the same job"
     await to_summary(her)
-    before = services.db.hops
+    before = count()
     turn = await her.press("✅ Send")
     assert turn.created
-    assert services.db.hops - before == 1, "reads, flow and commit of a sent request: one job"
-    before = services.db.hops
+    assert count() == (before[0] + 1, before[1]), "reads, flow, commit of a request: one job"
+    before = count()
     await side.delivered(turn)
-    assert services.db.hops - before == 1, "the confirmation: one job"
+    assert count() == (before[0] + 1, before[1]), "the confirmation: one job"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage.caseworkers import CaseworkerRepo
+from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database, NestedTransaction
 from tests.storage.conftest import Clock
@@ -21,11 +22,11 @@ async def value(db: Database, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-async def test_a_job_runs_on_the_database_thread_in_one_hop_and_commits_as_a_whole(
+async def test_a_job_runs_in_one_piece_with_no_hop_when_free_and_commits_as_a_whole(
     db: Database,
 ) -> None:
     async def job(db: Database) -> str | None:
-        assert db.on_thread()
+        assert db.in_job()
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
             seen = await value(db, "a")  # a repository read inside the job sees its own write
@@ -33,10 +34,11 @@ async def test_a_job_runs_on_the_database_thread_in_one_hop_and_commits_as_a_who
                 assert cursor.rowcount == 1
         return seen
 
-    before = db.hops
+    before, jobs = db.hops, db.jobs
     assert await db.run(job, db) == "1"
-    assert db.hops == before + 1
-    assert not db.on_thread()
+    assert db.jobs == jobs + 1
+    assert db.hops == before, "nobody held the gate: it ran where it was asked, no hop"
+    assert not db.in_job()
     assert (await value(db, "a"), await value(db, "b")) == ("1", "2")
 
 
@@ -100,12 +102,20 @@ async def test_a_transaction_inside_a_job_transaction_is_refused(db: Database) -
 
 
 async def test_the_writer_has_the_pragmas(db: Database) -> None:
+    names = ("journal_mode", "foreign_keys", "synchronous", "secure_delete", "wal_autocheckpoint")
+
     async def pragmas(db: Database) -> tuple[object, ...]:
-        names = ("journal_mode", "foreign_keys", "synchronous", "busy_timeout", "secure_delete")
         rows = [await db.fetchone(f"PRAGMA {name}") for name in names]
         return tuple(row[0] if row is not None else None for row in rows)
 
-    assert await db.run(pragmas, db) == ("wal", 1, 1, 5000, 1)
+    async def busy_timeout(db: Database) -> object:
+        async with db.conn.execute("PRAGMA busy_timeout") as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+    assert await db.run(pragmas, db) == ("wal", 1, 1, 1, 0), "the writer never checkpoints"
+    assert await db.run_there(busy_timeout, db) == 5000, "on its thread it waits for a writer"
+    assert await db.run(busy_timeout, db) == 0, "run where it was asked, it never waits"
 
 
 async def test_look_ups_see_every_commit_and_cannot_write(db: Database) -> None:
@@ -192,7 +202,7 @@ async def test_a_turn_cancelled_while_a_job_holds_the_gate_leaves_the_database_u
         main.call_soon_threadsafe(started.set)
         await release.wait()
 
-    job = asyncio.create_task(db.run(slow_job))
+    job = asyncio.create_task(db.run_there(slow_job))
     await started.wait()
 
     async def turn() -> None:
@@ -216,3 +226,85 @@ async def test_a_turn_cancelled_while_a_job_holds_the_gate_leaves_the_database_u
         await conn.execute("INSERT INTO meta (key, value) VALUES ('after', '1')")
     assert await value(db, "after") == "1"
     assert await value(db, "never") is None
+
+
+async def test_a_job_asked_while_the_gate_is_held_waits_for_it_on_the_database_thread(
+    db: Database,
+) -> None:
+    started = asyncio.Event()
+    release: asyncio.Event | None = None
+    main = asyncio.get_running_loop()
+    order: list[str] = []
+
+    async def slow_job() -> None:
+        nonlocal release
+        release = asyncio.Event()  # an event of the database loop: this job waits on it
+        main.call_soon_threadsafe(started.set)
+        await release.wait()
+        order.append("slow")
+
+    async def quick(db: Database) -> None:
+        assert db.in_job()
+        order.append("quick")
+
+    slow = asyncio.create_task(db.run_there(slow_job))
+    await started.wait()
+    before = db.hops
+    quick_task = asyncio.create_task(db.run(quick, db))
+    for _ in range(10_000):  # until the quick job was handed over (its hop counted)
+        if db.hops != before:
+            break
+        await asyncio.sleep(0)
+    assert db.hops == before + 1, "the gate was held: the job went to the database thread"
+    assert order == [], "it did not run beside the job holding the gate"
+    assert release is not None
+    db._worker.loop.call_soon_threadsafe(release.set)
+    await asyncio.gather(slow, quick_task)
+    assert order == ["slow", "quick"]
+
+
+async def test_another_process_holding_the_write_lock_never_blocks_the_event_loop(
+    db: Database,
+) -> None:
+    other = sqlite3.connect(db.path, isolation_level=None, timeout=0)  # the admin CLI, say
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO meta (key, value) VALUES ('cli', '1')")
+
+    async def job(conn: Connection) -> None:
+        await conn.execute("INSERT INTO meta (key, value) VALUES ('bot', '1')")
+
+    before = db.hops
+    writing = asyncio.create_task(db.write(job))
+    loop_turns = 0
+    for _ in range(10_000):  # the loop goes on while the job waits, on the database thread
+        if db.hops != before:
+            break
+        loop_turns += 1
+        await asyncio.sleep(0)
+    assert db.hops == before + 1, "its BEGIN was handed to the database thread to wait there"
+    assert loop_turns >= 1
+    assert not writing.done(), "it waits for the other writer"
+    other.execute("COMMIT")
+    other.close()
+    await writing
+    assert (await value(db, "cli"), await value(db, "bot")) == ("1", "1")
+
+
+async def test_the_checkpointer_copies_the_wal_into_the_database_file(db: Database) -> None:
+    async def fill(conn: Connection) -> None:
+        await conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [(f"k{i}", "x" * 500) for i in range(400)],
+        )
+
+    await db.write(fill)
+    checkpointer = db.checkpointer
+    assert checkpointer is not None
+    runs = checkpointer.runs
+    for _ in range(600):  # it runs every CHECKPOINT_SECONDS; wait for two more runs at most
+        if checkpointer.runs >= runs + 2:
+            break
+        await asyncio.sleep(0.05)
+    assert checkpointer.last is not None
+    busy, frames, copied = checkpointer.last
+    assert busy == 0 and frames > 0 and copied == frames, "every frame of the WAL was copied"
