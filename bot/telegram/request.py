@@ -8,9 +8,16 @@ form or multipart body, the same timeouts (a write timeout bounds the whole requ
 the others, as aiohttp has none of its own), and the same exceptions, TimedOut for every timeout
 and NetworkError for everything else that fails on the way, so PTB's retries, the rate limiter
 and the outbox see no difference.
+
+A proxy set in the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, as httpx reads
+them) is looked up once per server, not per request: aiohttp's `trust_env` would look it up, and
+the netrc file, in a worker thread on every request, two thread hops per Bot API call.
 """
 
 from __future__ import annotations
+
+import urllib.request
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -27,6 +34,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
         "_write_timeout",
@@ -50,6 +58,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # by scheme://host:port
 
     @property
     def read_timeout(self) -> float | None:
@@ -108,6 +117,7 @@ class AiohttpRequest(BaseRequest):
                 data=body,
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
+                proxy=self.proxy_for(url),
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
@@ -115,9 +125,26 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
 
+    def proxy_for(self, url: str) -> str | None:
+        """The environment's proxy for this URL's server, if any (looked up once per server)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            self._proxies[origin] = _env_proxy(parts.scheme, parts.hostname or "")
+        return self._proxies[origin]
+
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
-        return aiohttp.ClientSession(connector=connector, trust_env=True)
+        return aiohttp.ClientSession(connector=connector, trust_env=False)
+
+
+def _env_proxy(scheme: str, host: str) -> str | None:
+    """The proxy the environment names for a scheme and host, unless NO_PROXY exempts it."""
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or (host and urllib.request.proxy_bypass(host)):
+        return None
+    return proxy
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

@@ -208,3 +208,24 @@ async def test_shutdown_closes_and_initialize_reopens(sim: BotApiSimulator) -> N
         await bot.send_message(user.user_id, "dua")
     assert [m.text for m in user.bot_messages] == ["satu", "dua"]
     assert request.read_timeout == 5.0
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_proxy_named_in_the_environment_is_used(
+    sim: BotApiSimulator, transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nobody listens there
+    user = sim.user()
+    request = TRANSPORTS[transport](connect_timeout=2.0)
+    through_proxy = Bot(TOKEN, base_url=sim.base_url, request=request)
+    with pytest.raises(NetworkError):  # the request went to the proxy, which is not there
+        await through_proxy.send_message(user.user_id, "halo")
+    await request.shutdown()
+    assert user.messages == []
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # the server is exempt: straight to it
+    async with bot_on(sim, transport) as tg_bot:
+        await tg_bot.send_message(user.user_id, "halo")
+    assert user.last_message == "halo"
