@@ -53,7 +53,7 @@ class InboxRepo:
     async def _accept(
         self, conn: Connection, updates: Sequence[Stored], unreadable: Sequence[Unreadable]
     ) -> list[int]:
-        """accept() in its transaction, on the database thread."""
+        """accept() in its transaction, as one database job."""
         fresh: list[int] = []
         now = self.db.now()
         for update_id, payload in updates:

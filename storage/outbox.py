@@ -140,7 +140,7 @@ class OutboxRepo:
         return Queued(row["id"], row["attempts"], message)
 
     async def _claim(self, conn: Connection, row_id: int) -> Row | None:
-        """claim() in its transaction, on the database thread: the claimed row, if any."""
+        """claim() in its transaction, as one database job: the claimed row, if any."""
         cursor = await conn.execute(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
             "WHERE id = ? AND state = 'pending' AND next_attempt_at <= ?",

@@ -139,13 +139,13 @@ async def desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTur
 
     The inbox row is marked done by the processor once the replies are out (not here), so an
     update whose replies a crash cut off is handled again after a restart. Its reads, the flow
-    and the commit run as one job on the database thread.
+    and the commit run as one database job.
     """
     return await services.db.run(_desk_turn, services, telegram_id, inp)
 
 
 async def _desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTurn | None:
-    """desk_turn() on the database thread."""
+    """desk_turn() as one database job."""
     try:
         async with services.db.transaction() as conn:
             me = await services.caseworkers.by_telegram(telegram_id)

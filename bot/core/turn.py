@@ -102,7 +102,7 @@ class HerSide:
         """Handles one input of the person with this channel id and commits what it decided.
 
         `update_id` (the channel's id of the input) is marked handled in the same commit. Her
-        reads, the flow and the commit run as one job on the database thread (one hop).
+        reads, the flow and the commit run as one database job (no thread hop when it is free).
         """
         user_id, outcome, after = await self.services.db.run(self._take, person_id, inp, update_id)
         return Turn(user_id, outcome, after, self.translator(outcome.session))
@@ -110,7 +110,7 @@ class HerSide:
     async def _take(
         self, person_id: int, inp: Input, update_id: int | None
     ) -> tuple[int, Outcome, AfterCommit]:
-        """The turn itself, on the database thread: load, pure flow, commit (retrying a code)."""
+        """The turn itself, as one job: load, pure flow, commit (retrying a code)."""
         services = self.services
         user = await services.users.get_or_create(person_id)
         session = Session.from_dict(await services.sessions.load(user.id))
@@ -133,7 +133,7 @@ class HerSide:
             await self.services.db.run(self._delivered, turn)
 
     async def _delivered(self, turn: Turn) -> None:
-        """delivered() on the database thread: one job."""
+        """delivered() as one database job."""
         services = self.services
         async with services.db.transaction() as conn:
             stored = Session.from_dict(await services.sessions.load(turn.user_id))

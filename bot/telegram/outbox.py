@@ -291,7 +291,7 @@ class OutboxWorker:
     async def _sent(
         self, conn: Connection, message: OutMessage, row_id: int, message_id: int
     ) -> bool:
-        """Records a sent message (one job on the database thread); False if it was erased."""
+        """Records a sent message (one database job); False if it was erased."""
         services = self.services
         kept = await services.outbox.sent(conn, row_id, message_id, message.chat_id)
         if kept and message.user_id is not None:  # her chat: the message can be wiped later

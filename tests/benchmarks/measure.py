@@ -121,7 +121,7 @@ class CommitCounter:
     _conn: Connection | None = None
 
     async def attach(self, conn: Connection) -> None:
-        """Installs the trace callback (it runs on the database thread, before each statement)."""
+        """Installs the trace callback (it runs where each statement runs, before it)."""
         self._conn = conn  # to read in_transaction
         await conn.set_trace_callback(self._trace)
 
