@@ -104,7 +104,7 @@ class _Pending:
 
 
 class Connection:
-    """One sqlite3 connection, used on its database thread, reachable from others by a hop."""
+    """One sqlite3 connection, used inside jobs at once, reachable from elsewhere by a hop."""
 
     def __init__(
         self,

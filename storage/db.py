@@ -271,10 +271,7 @@ class Database:
         try:
             raw = await db._submit(lambda: _sync(_connect, path), serial=False)
             db._conn = Connection(raw, db.in_job, db._hop, db._here)
-            loop = db._worker.loop
-            db.checkpointer = await db._submit(
-                lambda: _sync(_Checkpointer, path, loop), serial=False
-            )
+            db.checkpointer = await db._submit(db._start_checkpoints, serial=False)
             await migrate(db, migrations)
             reader = _Reader()
             db._reader = reader
