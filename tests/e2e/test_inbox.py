@@ -8,6 +8,7 @@ import json
 import signal
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -113,6 +114,41 @@ async def test_a_batch_is_not_acknowledged_until_it_is_stored(
         second.send_signal(signal.SIGTERM)
         assert await second.wait() == 0
     assert await session_seq(tmp_path, her.user_id) == 1, "handled exactly once"
+
+
+async def test_a_batch_being_stored_when_polling_stops_is_handled_before_the_bot_stops(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.expect_processed_signal = False
+    harness = Jembatan(sim, settings_in(tmp_path))
+    await harness.start()
+    assert harness.app is not None and harness.services is not None
+    app, inbox = harness.app, harness.services.inbox
+    storing, go_on = asyncio.Event(), asyncio.Event()
+    accept = inbox.accept
+
+    async def held_accept(*args: Any) -> list[int]:  # the real store, held until told to go on
+        storing.set()
+        await go_on.wait()
+        return await accept(*args)
+
+    inbox.accept = held_accept  # type: ignore[method-assign]
+    her = sim.user("Sari")
+    sending = asyncio.create_task(her.send("/start"))
+    await asyncio.wait_for(storing.wait(), 30)  # fetched; polling is storing it
+    stopping = asyncio.create_task(harness.stop())
+    await eventually(lambda: app.bot_data.source is None)  # polling has been told to stop
+    go_on.set()
+    await asyncio.wait_for(stopping, 60)
+    sending.cancel()
+    with contextlib.suppress(asyncio.CancelledError, AssertionError):
+        await sending
+    assert any("Halo, Kak!" in t for t in sends_to(sim, her.user_id)), "answered before stopping"
+    services = await open_services(settings_in(tmp_path))
+    try:
+        assert await services.inbox.counts() == {"done": 1}, "stored, handled once, none pending"
+    finally:
+        await services.close()
 
 
 async def webhook_bot(sim: BotApiSimulator, tmp_path: Path) -> tuple[Jembatan, str]:
