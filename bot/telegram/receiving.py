@@ -81,14 +81,6 @@ def parsed(payload: dict[str, Any], app: App) -> Update | str:
     return update if isinstance(update, Update) else "NotAnUpdate"
 
 
-async def _finished(storing: asyncio.Future[list[Update]]) -> list[Update]:
-    """What a store already under way returns once done; nothing when it failed."""
-    try:
-        return await storing
-    except Exception:  # not stored: not acknowledged, so fetched again at the next start
-        return []
-
-
 class Receiver:
     """Stores updates in the inbox and hands each new one to the Application once."""
 
@@ -97,16 +89,10 @@ class Receiver:
         self.inbox = inbox
 
     async def take(self, payloads: list[Any]) -> int:
-        """Stores a batch, then queues the updates not seen before; returns how many."""
-        fresh = await self.store(payloads)
-        self.queue(fresh)
-        return len(fresh)
-
-    async def store(self, payloads: list[Any]) -> list[Update]:
-        """Stores a batch; returns the updates not seen before, in order, for `queue`.
+        """Stores a batch, then queues the updates not seen before; returns how many.
 
         Items without a valid update_id (or nested too deep) are skipped; unreadable ones are
-        stored quarantined and not returned.
+        stored quarantined and not queued.
         """
         readable: dict[int, Update] = {}
         batch: list[tuple[int, dict[str, Any]]] = []
@@ -123,12 +109,10 @@ class Receiver:
                 continue
             readable[update_id] = update
             batch.append((update_id, payload))
-        return [readable[update_id] for update_id in await self.inbox.accept(batch, unreadable)]
-
-    def queue(self, updates: list[Update]) -> None:
-        """Hands stored updates to the Application, once each."""
-        for update in updates:
-            self.app.update_queue.put_nowait(update)
+        fresh = await self.inbox.accept(batch, unreadable)
+        for update_id in fresh:
+            await self.app.update_queue.put(readable[update_id])
+        return len(fresh)
 
     async def replay(self) -> int:
         """Queues what was stored but not handled before the last stop (oldest first).
@@ -179,45 +163,37 @@ class Poller:
     async def _run(self) -> None:
         offset: int | None = None
         failures = 0
-        stored: list[Update] = []
-        try:
-            while not self._stopping.is_set():
-                # The next getUpdates goes out before the batch just stored is handed over, so
-                # it never waits behind that batch's handlers on the event loop.
-                fetching = asyncio.ensure_future(self._fetch(offset))
-                self.receiver.queue(stored)
-                stored = []
-                try:
-                    payloads = await fetching
-                except InvalidToken:
-                    log.error("Telegram refused the bot token; polling stops")
-                    return
-                except (TelegramError, RecursionError) as exc:  # RecursionError: too deep JSON
-                    failures = await self._back_off(failures)
-                    log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
-                    continue
-                failures = 0
-                if not payloads:
-                    continue
-                # Once fetched, a batch is stored even if polling is being stopped meanwhile: the
-                # stop waits for it, and the `finally` below hands it over before polling ends.
-                storing = asyncio.ensure_future(self.receiver.store(payloads))
-                try:
-                    stored = await asyncio.shield(storing)
-                except asyncio.CancelledError:
-                    stored = await _finished(storing)
-                    raise
-                except Exception as exc:  # not stored: not acknowledged, fetched again
-                    log.error("updates not stored (%s); fetching them again", type(exc).__name__)
-                    failures = await self._back_off(failures)
-                    continue
-                ids = [i for i in map(update_id_of, payloads) if i is not None]
-                if ids:
-                    offset = max(ids) + 1
-                else:  # nothing in the batch can move the offset on: do not ask again at once
-                    failures = await self._back_off(failures)
-        finally:
-            self.receiver.queue(stored)  # stored when polling stopped: handed over all the same
+        while not self._stopping.is_set():
+            try:
+                payloads = await self._fetch(offset)
+            except InvalidToken:
+                log.error("Telegram refused the bot token; polling stops")
+                return
+            except (TelegramError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+                failures = await self._back_off(failures)
+                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
+                continue
+            failures = 0
+            if not payloads:
+                continue
+            # Once fetched, a batch is stored and handed over even if polling is stopped
+            # meanwhile: the stop waits for it, so it is handled before the bot stops.
+            taking = asyncio.ensure_future(self.receiver.take(payloads))
+            try:
+                await asyncio.shield(taking)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):  # not stored: fetched again at next start
+                    await taking
+                raise
+            except Exception as exc:  # not stored: not acknowledged, fetched again
+                log.error("updates not stored (%s); fetching them again", type(exc).__name__)
+                failures = await self._back_off(failures)
+                continue
+            ids = [i for i in map(update_id_of, payloads) if i is not None]
+            if ids:
+                offset = max(ids) + 1
+            else:  # nothing in the batch can move the offset on: do not ask again at once
+                failures = await self._back_off(failures)
 
     async def _fetch(self, offset: int | None) -> list[Any]:
         """One getUpdates call, its result as raw JSON (each update is checked by take()).
