@@ -23,7 +23,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
@@ -147,9 +147,20 @@ class Poller:
         self._stopping = asyncio.Event()
 
     async def start(self) -> None:
-        """Drops any webhook and starts polling."""
-        await self.receiver.app.bot.delete_webhook()
+        """Drops any webhook and starts polling (a refused deleteWebhook is tried again later)."""
+        await self._drop_webhook()
         self._task = asyncio.create_task(self._run(), name="poller")
+
+    async def _drop_webhook(self) -> None:
+        """Removes a webhook left from webhook mode; a failure only warns.
+
+        Polling goes on either way: while a webhook is still set, getUpdates answers 409
+        Conflict, and the poller tries this again before it polls once more.
+        """
+        try:
+            await self.receiver.app.bot.delete_webhook()
+        except TelegramError as exc:
+            log.warning("webhook not removed (%s); polling all the same", type(exc).__name__)
 
     async def stop(self) -> None:
         """Stops polling; a batch being stored is stored first."""
@@ -169,6 +180,11 @@ class Poller:
             except InvalidToken:
                 log.error("Telegram refused the bot token; polling stops")
                 return
+            except Conflict:  # a webhook is still set, or another getUpdates is running
+                log.warning("getUpdates refused (Conflict); removing any webhook, then retrying")
+                failures = await self._back_off(failures)
+                await self._drop_webhook()
+                continue
             except (TelegramError, RecursionError) as exc:  # RecursionError: JSON nested too deep
                 failures = await self._back_off(failures)
                 log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
