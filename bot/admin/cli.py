@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -65,13 +66,13 @@ async def run_bot(settings: Settings) -> None:
             overall_rate=settings.overall_rate,
             sweep_seconds=settings.sweep_seconds,
         )
-        await telegram_app.start(app, services.catalogs, webhook)
-        await log_staffing(services)
-        schedule_purge(app, services, RetentionPolicy.from_settings(settings))
-        print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
         try:
+            await telegram_app.start(app, services.catalogs, webhook)
+            await log_staffing(services)
+            schedule_purge(app, services, RetentionPolicy.from_settings(settings))
+            print("Jembatan is running. Press Ctrl+C to stop.", file=sys.stderr)
             await stop.wait()
-        finally:
+        finally:  # also when start-up failed half-way: what was started is stopped
             await telegram_app.stop(app)
     finally:
         await services.close()
@@ -340,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_demo(settings))
         else:
             asyncio.run(run_bot(settings))
-    except (KeyProblem, ConfigProblem) as problem:
+    except (KeyProblem, ConfigProblem, telegram_app.StartFailed) as problem:
         print(f"Jembatan cannot start: {problem}", file=sys.stderr)
         return 2
     except CatalogInvalid as invalid:
@@ -350,4 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # logged through the redacting handler: no token in the traceback
+        logging.getLogger(__name__).exception("Jembatan stopped on an unexpected error")
+        return 1
     return 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, TypeHandler
 
 from bot.core.followups import SWEEP_JOB, Sweeper
@@ -28,6 +30,7 @@ BOT_CONNECTIONS = 128
 POLL_CONNECTIONS = 1  # getUpdates: one long poll at a time, as PTB's own default
 OUTBOX_CONNECTIONS = 64
 FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
+START_BACKOFF = (1.0, 2.0, 5.0, 10.0)  # seconds between tries to reach the Bot API at start
 
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", t("Start again")),
@@ -47,6 +50,11 @@ class Runtime:
         self.sweep_seconds = 60.0
         self.receiver: Receiver | None = None
         self.source: Poller | WebhookServer | None = None
+        self.requests: list[AiohttpRequest] = []
+
+
+class StartFailed(Exception):
+    """The bot could not start; the message says why and what to check (no secrets in it)."""
 
 
 Context = CallbackContext[Any, Any, Any, Runtime]
@@ -79,6 +87,10 @@ def build_application(
     start().
     """
     conversation = Conversation(services)
+    requests = [
+        AiohttpRequest(connection_pool_size=size)
+        for size in (BOT_CONNECTIONS, POLL_CONNECTIONS, OUTBOX_CONNECTIONS)
+    ]
     app: App = (
         Application.builder()
         .token(token)
@@ -90,8 +102,8 @@ def build_application(
             PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
         )
         .updater(None)
-        .request(AiohttpRequest(connection_pool_size=BOT_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=POLL_CONNECTIONS))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .build()
     )
     app.add_handler(TypeHandler(Update, conversation.on_update))
@@ -100,7 +112,7 @@ def build_application(
         token,
         base_url=base_url,
         base_file_url=base_file_url,
-        request=AiohttpRequest(connection_pool_size=OUTBOX_CONNECTIONS),
+        request=requests[2],
     )
     outbox = OutboxWorker(services, sender, overall_rate)
     conversation.use_outbox(outbox)
@@ -109,6 +121,7 @@ def build_application(
     runtime.sweeper = Sweeper(services, outbox.wake)
     runtime.sweep_seconds = sweep_seconds
     runtime.receiver = Receiver(app, services.inbox)
+    runtime.requests = requests
     return app
 
 
@@ -117,6 +130,42 @@ async def _sweep(context: Context) -> None:
     sweeper = context.bot_data.sweeper
     if sweeper is not None:
         await sweeper.sweep()
+
+
+async def _initialize(app: App) -> None:
+    """Initialises the bot (getMe), trying again while the Bot API server cannot be reached.
+
+    A refused token stops at once; an unreachable server, a 5xx or a 429 is tried again after
+    each of START_BACKOFF's delays. Either way what is raised is a StartFailed.
+    """
+    for attempt, delay in enumerate((*START_BACKOFF, None), start=1):
+        try:
+            await app.initialize()
+            return
+        except InvalidToken as exc:
+            raise StartFailed(
+                "the Bot API server refused the bot token; check TELEGRAM_BOT_TOKEN."
+            ) from exc
+        except (NetworkError, RetryAfter) as exc:  # TimedOut and 5xx answers are NetworkErrors
+            if delay is None:
+                raise StartFailed(
+                    f"the Bot API server could not be reached in {attempt} tries "
+                    f"({type(exc).__name__}); check the network and JEMBATAN_API_BASE_URL."
+                ) from exc
+            wait = max(delay, _seconds(exc.retry_after)) if isinstance(exc, RetryAfter) else delay
+            log.warning(
+                "Bot API server not reached at start (%s); trying again in %g s",
+                type(exc).__name__,
+                wait,
+            )
+            await asyncio.sleep(wait)
+        except TelegramError as exc:  # any other refusal of getMe
+            raise StartFailed(f"the Bot API server refused getMe ({type(exc).__name__}).") from exc
+
+
+def _seconds(value: float | timedelta) -> float:
+    """A retry_after as seconds (python-telegram-bot gives an int or a timedelta)."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def publish_commands(app: App, catalogs: Catalogs) -> None:
@@ -143,7 +192,12 @@ async def start(app: App, catalogs: Catalogs, webhook: Webhook | None = None) ->
     """
     runtime = app.bot_data
     assert runtime.outbox is not None and runtime.receiver is not None
-    await app.initialize()
+    try:
+        await _initialize(app)
+    except StartFailed:
+        for request in runtime.requests:  # opened by the tries; nothing else to stop yet
+            await request.shutdown()
+        raise
     await publish_commands(app, catalogs)
     await app.start()
     await runtime.outbox.start()
@@ -160,7 +214,13 @@ async def start(app: App, catalogs: Catalogs, webhook: Webhook | None = None) ->
             runtime.receiver, webhook.url, webhook.secret, webhook.listen, webhook.port
         )
     runtime.source = source
-    await source.start()
+    try:
+        await source.start()
+    except TelegramError as exc:  # polling's own calls warn; only setWebhook raises here
+        raise StartFailed(
+            f"the Bot API server refused the webhook ({type(exc).__name__}: {exc.message}); "
+            "check JEMBATAN_WEBHOOK_URL."
+        ) from exc
 
 
 async def stop(app: App) -> None:

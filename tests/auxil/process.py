@@ -17,11 +17,22 @@ from tests.auxil.harness import TOKEN
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def run_bot(data_dir: Path, sim: BotApiSimulator, **extra: str) -> asyncio.subprocess.Process:
-    """Starts `python -m bot run` against the simulator, as a deployment would."""
+async def run_bot(
+    data_dir: Path,
+    sim: BotApiSimulator,
+    *,
+    token: str = TOKEN,
+    capture: bool = False,
+    **extra: str,
+) -> asyncio.subprocess.Process:
+    """Starts `python -m bot run` against the simulator, as a deployment would.
+
+    With `capture`, what it prints is kept for `communicate()`; otherwise it is dropped.
+    """
+    output = asyncio.subprocess.PIPE if capture else asyncio.subprocess.DEVNULL
     env = {
         **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BOT_TOKEN": token,
         "JEMBATAN_DATA_DIR": str(data_dir),
         "JEMBATAN_API_BASE_URL": sim.base_url,
         "JEMBATAN_API_FILE_URL": sim.base_file_url,
@@ -35,8 +46,8 @@ async def run_bot(data_dir: Path, sim: BotApiSimulator, **extra: str) -> asyncio
         "run",
         cwd=data_dir,
         env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
 
 

@@ -1,12 +1,18 @@
-"""Start-up goes on when a non-essential call fails: the command menu, the webhook removal."""
+"""Start-up goes on when a non-essential call fails (the command menu, the webhook removal),
+tries the Bot API again while it cannot be reached, and otherwise stops with a clear reason."""
 
 from __future__ import annotations
+
+import asyncio
+from pathlib import Path
 
 import pytest
 from telegram import Bot
 
 from bot.simulator import BotApiSimulator
-from tests.auxil.harness import TOKEN, Jembatan, free_port
+from bot.telegram import app as telegram_app
+from tests.auxil.harness import TOKEN, Jembatan, free_port, settings_in
+from tests.auxil.process import run_bot
 
 
 @pytest.mark.parametrize("error", [500, 404], ids=["server error", "method unknown to it"])
@@ -52,3 +58,82 @@ async def test_a_webhook_left_set_is_removed_once_polling_meets_the_conflict(
     assert user.last_buttons == ["Bahasa Indonesia", "English", "🆘 Darurat"]
     assert [c.status for c in sim.calls if c.method == "deleteWebhook"][-2:] == [500, 200]
     assert any(c.method == "getUpdates" and c.status == 409 for c in sim.calls)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(telegram_app, "START_BACKOFF", (0.05, 0.05, 0.05, 0.05))
+
+
+@pytest.mark.usefixtures("quick_retries")
+async def test_a_bot_api_server_failing_at_first_is_tried_again_at_start(
+    jembatan: Jembatan, sim: BotApiSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    await jembatan.stop()
+    since = len(sim.calls)
+    sim.inject("getMe", 500, times=2)
+    await jembatan.start()
+    assert [c.status for c in sim.calls[since:] if c.method == "getMe"][:3] == [500, 500, 200]
+    assert "trying again" in caplog.text
+
+    user = jembatan.user()
+    await user.send("/start")
+    assert user.last_buttons == ["Bahasa Indonesia", "English", "🆘 Darurat"]
+
+
+@pytest.mark.usefixtures("quick_retries")
+async def test_a_bot_api_server_never_reached_stops_start_up_with_its_reason(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.inject("getMe", 500, times=None)
+    harness = Jembatan(sim, settings_in(tmp_path))
+    try:
+        with pytest.raises(telegram_app.StartFailed, match="could not be reached in 5 tries"):
+            await harness.start()
+        assert harness.app is not None
+        requests = harness.app.bot_data.requests
+        assert len(requests) == 3 and all(r.is_closed for r in requests), "sessions closed"
+    finally:
+        await harness.stop()
+    assert [c.status for c in sim.calls if c.method == "getMe"] == [500] * 5
+
+
+async def run_until_it_stops(
+    sim: BotApiSimulator, data_dir: Path, token: str, **extra: str
+) -> tuple[int | None, str]:
+    """`python -m bot run` as a deployment starts it; its exit code and all it printed."""
+    settings_in(data_dir)
+    bot = await run_bot(data_dir, sim, token=token, capture=True, **extra)
+    out, err = await asyncio.wait_for(bot.communicate(), 120)
+    return bot.returncode, (out + err).decode()
+
+
+async def test_a_refused_token_stops_start_up_with_a_clear_line_and_no_token(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.expect_processed_signal = False
+    wrong = "987654321:WRONG-token-Never-Printed"
+    code, printed = await run_until_it_stops(sim, tmp_path, wrong)
+    assert code == 2
+    assert "Jembatan cannot start: the Bot API server refused the bot token" in printed
+    assert wrong not in printed and wrong.split(":")[1] not in printed
+    assert "Traceback" not in printed and "Unclosed" not in printed
+
+
+async def test_a_refused_webhook_stops_start_up_with_the_server_s_reason(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.expect_processed_signal = False
+    code, printed = await run_until_it_stops(
+        sim,
+        tmp_path,
+        TOKEN,
+        JEMBATAN_WEBHOOK_URL="ftp://127.0.0.1/telegram",  # the server answers 400
+        JEMBATAN_WEBHOOK_SECRET="startup-Secret_1",
+        JEMBATAN_WEBHOOK_PORT=str(free_port()),
+    )
+    assert code == 2
+    assert "Jembatan cannot start: the Bot API server refused the webhook (BadRequest" in printed
+    assert "https url must be provided" in printed.lower(), "the server's own reason"
+    assert TOKEN not in printed and TOKEN.split(":")[1] not in printed
+    assert "Traceback" not in printed and "Unclosed" not in printed
