@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, TypeHandler
 
 from bot.core.followups import SWEEP_JOB, Sweeper
@@ -31,6 +31,7 @@ POLL_CONNECTIONS = 1  # getUpdates: one long poll at a time, as PTB's own defaul
 OUTBOX_CONNECTIONS = 64
 FIRST_SWEEP = 0.5  # seconds after start: what fell due while the bot was down goes out now
 START_BACKOFF = (1.0, 2.0, 5.0, 10.0)  # seconds between tries to reach the Bot API at start
+MAX_START_WAIT = 60.0  # the longest a 429's retry_after holds start-up between two tries
 
 COMMANDS: tuple[tuple[str, Text], ...] = (
     ("start", t("Start again")),
@@ -135,16 +136,23 @@ async def _sweep(context: Context) -> None:
 async def _initialize(app: App) -> None:
     """Initialises the bot (getMe), trying again while the Bot API server cannot be reached.
 
-    A refused token stops at once; an unreachable server, a 5xx or a 429 is tried again after
-    each of START_BACKOFF's delays. Either way what is raised is a StartFailed.
+    A refused token or a 400 stops at once; an unreachable server, a 5xx or a 429 is tried
+    again after each of START_BACKOFF's delays. Either way what is raised is a StartFailed.
     """
+    outbox = app.bot_data.outbox
     for attempt, delay in enumerate((*START_BACKOFF, None), start=1):
         try:
             await app.initialize()
+            if outbox is not None:
+                await outbox.bot.initialize()  # the outbox's own bot asks getMe too
             return
         except InvalidToken as exc:
             raise StartFailed(
                 "the Bot API server refused the bot token; check TELEGRAM_BOT_TOKEN."
+            ) from exc
+        except BadRequest as exc:  # a NetworkError subclass, but no network fault
+            raise StartFailed(
+                f"the Bot API server refused getMe (BadRequest: {exc.message})."
             ) from exc
         except (NetworkError, RetryAfter) as exc:  # TimedOut and 5xx answers are NetworkErrors
             if delay is None:
@@ -152,7 +160,9 @@ async def _initialize(app: App) -> None:
                     f"the Bot API server could not be reached in {attempt} tries "
                     f"({type(exc).__name__}); check the network and JEMBATAN_API_BASE_URL."
                 ) from exc
-            wait = max(delay, _seconds(exc.retry_after)) if isinstance(exc, RetryAfter) else delay
+            wait = delay
+            if isinstance(exc, RetryAfter):  # already waited out 3 times by the rate limiter
+                wait = min(max(delay, _seconds(exc.retry_after)), MAX_START_WAIT)
             log.warning(
                 "Bot API server not reached at start (%s); trying again in %g s",
                 type(exc).__name__,
@@ -194,9 +204,8 @@ async def start(app: App, catalogs: Catalogs, webhook: Webhook | None = None) ->
     assert runtime.outbox is not None and runtime.receiver is not None
     try:
         await _initialize(app)
-    except StartFailed:
-        for request in runtime.requests:  # opened by the tries; nothing else to stop yet
-            await request.shutdown()
+    except Exception:
+        await _close_sessions(app)  # opened by the tries; nothing else to stop yet
         raise
     await publish_commands(app, catalogs)
     await app.start()
@@ -221,6 +230,11 @@ async def start(app: App, catalogs: Catalogs, webhook: Webhook | None = None) ->
             f"the Bot API server refused the webhook ({type(exc).__name__}: {exc.message}); "
             "check JEMBATAN_WEBHOOK_URL."
         ) from exc
+    except OSError as exc:  # the webhook server's listen: port taken, address not here
+        raise StartFailed(
+            f"the webhook server cannot listen there ({exc.strerror or type(exc).__name__}); "
+            "check JEMBATAN_WEBHOOK_LISTEN and JEMBATAN_WEBHOOK_PORT."
+        ) from exc
 
 
 async def stop(app: App) -> None:
@@ -234,3 +248,10 @@ async def stop(app: App) -> None:
     if runtime.outbox is not None:
         await runtime.outbox.stop()
     await app.shutdown()
+    await _close_sessions(app)  # app.shutdown() skips them when start-up failed half-way
+
+
+async def _close_sessions(app: App) -> None:
+    """Closes the HTTP sessions of the bot, its polling and the outbox (again is harmless)."""
+    for request in app.bot_data.requests:
+        await request.shutdown()

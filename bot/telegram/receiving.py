@@ -180,10 +180,13 @@ class Poller:
             except InvalidToken:
                 log.error("Telegram refused the bot token; polling stops")
                 return
-            except Conflict:  # a webhook is still set, or another getUpdates is running
-                log.warning("getUpdates refused (Conflict); removing any webhook, then retrying")
+            except Conflict as exc:
                 failures = await self._back_off(failures)
-                await self._drop_webhook()
+                if "webhook" in exc.message.lower():  # a webhook is still set: remove it
+                    log.warning("getUpdates refused while a webhook is set; removing it")
+                    await self._drop_webhook()
+                else:  # another process polls with the same token; its webhook is not ours
+                    log.error("another getUpdates is running with this bot token; retrying")
                 continue
             except (TelegramError, RecursionError) as exc:  # RecursionError: JSON nested too deep
                 failures = await self._back_off(failures)

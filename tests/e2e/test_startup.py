@@ -4,6 +4,7 @@ tries the Bot API again while it cannot be reached, and otherwise stops with a c
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,56 @@ async def test_a_refused_webhook_stops_start_up_with_the_server_s_reason(
     assert "https url must be provided" in printed.lower(), "the server's own reason"
     assert TOKEN not in printed and TOKEN.split(":")[1] not in printed
     assert "Traceback" not in printed and "Unclosed" not in printed
+
+
+async def test_a_getme_refused_as_a_bad_request_stops_start_up_at_once(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.inject("getMe", 400, times=None)
+    harness = Jembatan(sim, settings_in(tmp_path))
+    try:
+        with pytest.raises(telegram_app.StartFailed, match=r"refused getMe \(BadRequest"):
+            await harness.start()
+    finally:
+        await harness.stop()
+    assert [c.status for c in sim.calls if c.method == "getMe"] == [400], "not tried again"
+
+
+async def test_another_poller_with_the_same_token_is_reported_and_no_webhook_is_touched(
+    jembatan: Jembatan, sim: BotApiSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = jembatan.user()
+    await user.send("/start")
+    since = len(sim.calls)
+    async with Bot(TOKEN, base_url=sim.base_url) as other:  # a second copy of the bot
+        await other.get_updates(timeout=0)  # ends the bot's own long poll with 409
+    for _ in range(600):
+        if "another getUpdates is running" in caplog.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "another getUpdates is running" in caplog.text
+    assert not [c for c in sim.calls[since:] if c.method in {"deleteWebhook", "setWebhook"}]
+
+    await user.press("Bahasa Indonesia")  # polling goes on: her tap is answered
+    assert user.last_buttons != ["Bahasa Indonesia", "English", "🆘 Darurat"]
+    assert any(c.method == "getUpdates" and c.status == 409 for c in sim.calls)
+
+
+async def test_a_webhook_port_already_taken_stops_start_up_with_a_clear_line(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    sim.expect_processed_signal = False
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, printed = await run_until_it_stops(
+            sim,
+            tmp_path,
+            TOKEN,
+            JEMBATAN_WEBHOOK_URL="https://bot.example.org/telegram",
+            JEMBATAN_WEBHOOK_SECRET="startup-Secret_1",
+            JEMBATAN_WEBHOOK_PORT=str(taken.getsockname()[1]),
+        )
+    assert code == 2
+    assert "Jembatan cannot start: the webhook server cannot listen there" in printed
+    assert "Traceback" not in printed
