@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, BotCommand, Update
@@ -16,7 +15,7 @@ from bot.core.followups import SWEEP_JOB, Sweeper
 from bot.core.i18n import SUPPORTED_LOCALES, Catalogs
 from bot.core.services import Services
 from bot.telegram.conversation import Conversation
-from bot.telegram.outbox import OutboxWorker
+from bot.telegram.outbox import OutboxWorker, retry_seconds
 from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.receiving import Poller, Receiver, WebhookServer
@@ -162,7 +161,7 @@ async def _initialize(app: App) -> None:
                 ) from exc
             wait = delay
             if isinstance(exc, RetryAfter):  # already waited out 3 times by the rate limiter
-                wait = min(max(delay, _seconds(exc.retry_after)), MAX_START_WAIT)
+                wait = min(max(delay, retry_seconds(exc)), MAX_START_WAIT)
             log.warning(
                 "Bot API server not reached at start (%s); trying again in %g s",
                 type(exc).__name__,
@@ -171,11 +170,6 @@ async def _initialize(app: App) -> None:
             await asyncio.sleep(wait)
         except TelegramError as exc:  # any other refusal of getMe
             raise StartFailed(f"the Bot API server refused getMe ({type(exc).__name__}).") from exc
-
-
-def _seconds(value: float | timedelta) -> float:
-    """A retry_after as seconds (python-telegram-bot gives an int or a timedelta)."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def publish_commands(app: App, catalogs: Catalogs) -> None:
