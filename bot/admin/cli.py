@@ -17,7 +17,7 @@ from bot.admin.caseworkers import INVITE_DAYS
 from bot.admin.export import ExportProblem, export, parse_day
 from bot.admin.rotate import RotationProblem, rotate_key, tqdm_progress
 from bot.core.config import Settings, load_settings
-from bot.core.logs import REDACTED, setup_logging
+from bot.core.logs import Redactor, setup_logging
 from bot.core.retention import RetentionPolicy, erase_on_request, purge
 from bot.core.routing import log_staffing
 from bot.core.services import open_services, utc_now
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             asyncio.run(run_bot(settings))
     except (KeyProblem, ConfigProblem, telegram_app.StartFailed) as problem:
-        reason = str(problem).replace(settings.token, REDACTED) if settings.token else problem
+        reason = Redactor([settings.token or ""])(str(problem))
         print(f"Jembatan cannot start: {reason}", file=sys.stderr)
         return 2
     except CatalogInvalid as invalid:
