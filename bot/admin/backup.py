@@ -19,7 +19,10 @@ from pathlib import Path
 
 from bot.core.config import Settings
 from storage.audit import AuditRepo
+from storage.crypto import KeyProblem
 from storage.db import Database
+from storage.keyring import read_keyring
+from storage.lockfile import ROTATION, LockHeld, holding, lock_path
 
 
 class BackupProblem(Exception):
@@ -88,9 +91,40 @@ def _discard(temporary: Path) -> None:
 
 
 async def backup(settings: Settings, target: Path) -> BackupResult:
-    """Writes a consistent backup of the database to `target` (a new file, mode 0600)."""
+    """Writes a consistent backup to `target`; refuses while a key rotation runs or is unfinished.
+
+    During a rotation the stored values are under two keys; a copy of them would need both, yet
+    name one. The rotation lock (shared here, exclusive in rotate-key) keeps the two apart.
+    """
     if not settings.database.is_file():
         raise BackupProblem(f"No database at {settings.database}.")
+    try:
+        with holding(lock_path(settings.database, ROTATION), shared=True):
+            _no_rotation_left(settings)
+            return await _backup(settings, target)
+    except LockHeld:
+        raise BackupProblem(
+            "A key rotation (rotate-key) is running: part of the values are under the new key, "
+            "part under the old one. Run backup again when it has finished; nothing was written."
+        ) from None
+
+
+def _no_rotation_left(settings: Settings) -> None:
+    """Refuses when the key file holds several keys: a rotation stopped half-way."""
+    try:
+        keys = read_keyring(settings.key_file) if settings.key_file.is_file() else []
+    except KeyProblem:
+        return  # the backup does not need the key; the key id comes from the database
+    if len(keys) > 1:
+        raise BackupProblem(
+            f"A key rotation was left unfinished: {settings.key_file} holds {len(keys)} keys and "
+            "the stored values are under more than one. Run `python -m bot rotate-key` again to "
+            "finish it, then take the backup; nothing was written."
+        )
+
+
+async def _backup(settings: Settings, target: Path) -> BackupResult:
+    """Writes a consistent backup of the database to `target` (a new file, mode 0600)."""
     temporary = _prepare(target)
     try:
         db = await Database.open(settings.database)

@@ -17,7 +17,7 @@ from bot.admin.caseworkers import INVITE_DAYS
 from bot.admin.export import ExportProblem, export, parse_day
 from bot.admin.rotate import RotationProblem, rotate_key, tqdm_progress
 from bot.core.config import Settings, load_settings
-from bot.core.logs import REDACTED, setup_logging
+from bot.core.logs import Redactor, setup_logging
 from bot.core.retention import RetentionPolicy, erase_on_request, purge
 from bot.core.routing import log_staffing
 from bot.core.services import open_services, utc_now
@@ -27,6 +27,7 @@ from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, load_catalog
 from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
 from storage.folders import make_private_dir
+from storage.lockfile import BOT, LockHeld, holding, lock_path
 
 
 class ConfigProblem(Exception):
@@ -43,6 +44,20 @@ def _stop_on_signal() -> asyncio.Event:
 
 
 async def run_bot(settings: Settings) -> None:
+    """Runs the bot until stopped; refuses if another bot runs on the same database."""
+    path = lock_path(settings.database, BOT)
+    try:
+        with holding(path):
+            await _run_bot(settings)
+    except LockHeld as held:
+        by = f" (process {held.pid})" if held.pid else ""
+        raise ConfigProblem(
+            f"another Jembatan bot{by} is already running on {settings.database}. "
+            "Two bots on one database would send her messages twice; stop the other one first."
+        ) from None
+
+
+async def _run_bot(settings: Settings) -> None:
     """Runs the bot against Telegram (or the configured Bot API server) until stopped."""
     assert settings.token is not None
     webhook = None
@@ -342,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             asyncio.run(run_bot(settings))
     except (KeyProblem, ConfigProblem, telegram_app.StartFailed) as problem:
-        reason = str(problem).replace(settings.token, REDACTED) if settings.token else problem
+        reason = Redactor([settings.token or ""])(str(problem))
         print(f"Jembatan cannot start: {reason}", file=sys.stderr)
         return 2
     except CatalogInvalid as invalid:

@@ -13,6 +13,8 @@
 
 A crash at any point leaves a keyring that opens every stored value; running the command again
 resumes with the key file's first key (it makes no new key while the file holds several).
+Throughout, it holds the rotation lock (storage/lockfile.py): a backup, whose copy would hold
+values under both keys, and a second rotation are refused meanwhile.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from storage.fields import ENCRYPTED_FIELDS, EncryptedField
 from storage.keycheck import CANARY
 from storage.keycheck import CONTEXT as CANARY_CONTEXT
 from storage.keyring import read_keyring, write_keyring
+from storage.lockfile import ROTATION, LockHeld, holding, lock_path
 
 BATCH = 500
 MAX_SWEEPS = 10
@@ -174,6 +177,20 @@ def tqdm_progress() -> Iterator[Progress]:
 
 
 async def rotate_key(
+    settings: Settings, progress: Progress = _no_progress, *, batch: int = BATCH
+) -> RotationResult:
+    """Re-encrypts every personal field under a new key; refuses while a backup or rotation runs."""
+    try:
+        with holding(lock_path(settings.database, ROTATION)):
+            return await _rotate_key(settings, progress, batch=batch)
+    except LockHeld:
+        raise RotationProblem(
+            "A backup or another rotation of this database is running. Run rotate-key again when "
+            "it has finished; nothing was changed."
+        ) from None
+
+
+async def _rotate_key(
     settings: Settings, progress: Progress = _no_progress, *, batch: int = BATCH
 ) -> RotationResult:
     """Re-encrypts every personal field under a new key; see the module docstring for the steps."""

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import TextIO
+from urllib.parse import quote
 
 REDACTED = "[redacted]"
 # Request-level loggers would print URLs (with the token) and request bodies (with her words).
 QUIET_LOGGERS = ("httpx", "httpcore", "aiohttp", "apscheduler", "tornado.access")
 # python-telegram-bot logs request parameters at DEBUG; never let that through.
 FLOOR_LOGGERS = ("telegram",)
+# A bot token is "<bot id>:<secret>"; the secret alone is worth hiding too, the id is public.
+SHORTEST_SECRET_PART = 16
+
+
+class Redactor:
+    """Removes secrets from a text: as given, in any letter case, and URL-encoded."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        forms = {form for secret in secrets if secret for form in _forms(secret)}
+        longest_first = sorted(forms, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE) if forms else None
+        )
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to remove."""
+        return self._pattern is not None
+
+    def __call__(self, text: str) -> str:
+        """The text with every form of every secret replaced by REDACTED."""
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None else text
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways a secret can show up in a text: itself, URL-encoded, a token's secret part."""
+    forms = {secret, quote(secret, safe=""), quote(secret)}
+    _, colon, part = secret.partition(":")
+    if colon and len(part) >= SHORTEST_SECRET_PART:
+        forms |= {part, quote(part, safe="")}
+    return forms
 
 
 class RedactFilter(logging.Filter):
@@ -18,21 +50,16 @@ class RedactFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.redact = Redactor(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrites the record's message with every secret removed."""
-        if not self.secrets:
+        if not self.redact:
             return True
-        message = record.getMessage()
-        for secret in self.secrets:
-            message = message.replace(secret, REDACTED)
-        record.msg, record.args = message, None
+        record.msg, record.args = self.redact(record.getMessage()), None
         if record.exc_info:
             formatted = logging.Formatter().formatException(record.exc_info)
-            for secret in self.secrets:
-                formatted = formatted.replace(secret, REDACTED)
-            record.exc_text, record.exc_info = formatted, None
+            record.exc_text, record.exc_info = self.redact(formatted), None
         return True
 
 

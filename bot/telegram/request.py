@@ -9,6 +9,11 @@ the others, as aiohttp has none of its own), and the same exceptions, TimedOut f
 and NetworkError for everything else that fails on the way, so PTB's retries, the rate limiter
 and the outbox see no difference.
 
+It talks to one Bot API server and nothing else: a redirect (Telegram never sends one) is an
+error, not followed, so her message is never re-sent to another host. A reply larger than
+MAX_RESPONSE_BYTES is refused without being read whole (see there why 32 MiB). A network
+error's text keeps the server but never a URL's path, which holds the bot token.
+
 A proxy set in the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, as httpx reads
 them) is looked up once per server, not per request: aiohttp's `trust_env` would look it up, and
 the netrc file, in a worker thread on every request, two thread hops per Bot API call.
@@ -16,6 +21,7 @@ the netrc file, in a worker thread on every request, two thread hops per Bot API
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -24,6 +30,13 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# The largest reply read. getUpdates returns at most 100 updates, each at most a few tens of KB
+# (a 4096-character text with its entities, a quoted message, a keyboard), so a few MB; a file
+# download through the Bot API is at most 20 MB. 32 MiB leaves room for both; anything larger
+# comes from a server that is not the Bot API and would only cost memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 
 
 class AiohttpRequest(BaseRequest):
@@ -118,12 +131,15 @@ class AiohttpRequest(BaseRequest):
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
                 proxy=self.proxy_for(url),
+                allow_redirects=False,
             ) as response:
-                return response.status, await response.read()
+                return response.status, await _body(response)
         except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from err
-        except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        except aiohttp.ClientError as err:  # its text may hold the URL, and so the token
+            raise NetworkError(
+                f"aiohttp.{err.__class__.__name__}: {without_urls(str(err))}"
+            ) from None
 
     def proxy_for(self, url: str) -> str | None:
         """The environment's proxy for this URL's server, if any (looked up once per server)."""
@@ -136,6 +152,46 @@ class AiohttpRequest(BaseRequest):
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
         return aiohttp.ClientSession(connector=connector, trust_env=False)
+
+
+async def _body(response: aiohttp.ClientResponse) -> bytes:
+    """The reply's body; a redirect or a body over MAX_RESPONSE_BYTES is a NetworkError."""
+    if 300 <= response.status < 400:
+        response.close()
+        raise NetworkError(
+            f"The Bot API server answered {response.status} (a redirect); redirects are not "
+            "followed, the request was not sent anywhere else"
+        )
+    declared = response.content_length
+    if declared is not None and declared <= MAX_RESPONSE_BYTES:
+        return await response.read()
+    body = bytearray()
+    if declared is None:  # no length given: read up to the cap, and stop there
+        async for chunk in response.content.iter_any():
+            body += chunk
+            if len(body) > MAX_RESPONSE_BYTES:
+                break
+        else:
+            return bytes(body)
+    response.close()
+    raise NetworkError(
+        f"The Bot API server's reply is larger than {MAX_RESPONSE_BYTES // 2**20} MiB; "
+        "refused, not read whole"
+    )
+
+
+def without_urls(text: str) -> str:
+    """The text with every URL cut to its server: a Bot API URL's path holds the bot token."""
+    return _URL.sub(_server_only, text)
+
+
+def _server_only(match: re.Match[str]) -> str:
+    """One URL as scheme://host:port/... (no credentials, no path, no query)."""
+    try:
+        parts = urlsplit(match.group())
+    except ValueError:  # e.g. a broken IPv6 address: nothing of it is kept
+        return "[URL]"
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/..."
 
 
 def _env_proxy(scheme: str, host: str) -> str | None:
