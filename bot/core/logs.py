@@ -8,7 +8,14 @@ from typing import TextIO
 
 REDACTED = "[redacted]"
 # Request-level loggers would print URLs (with the token) and request bodies (with her words).
-QUIET_LOGGERS = ("httpx", "httpcore", "aiohttp", "apscheduler", "tornado.access")
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "apscheduler",
+    "tornado.access",
+    "tornado.general",  # one line per malformed or timed-out webhook request: a flood
+)
 # python-telegram-bot logs request parameters at DEBUG; never let that through.
 FLOOR_LOGGERS = ("telegram",)
 
