@@ -153,16 +153,16 @@ async def test_a_flood_of_refused_requests_writes_a_bounded_number_of_log_lines(
             *(asyncio.open_connection("127.0.0.1", port) for _ in range(100))
         )
         wrong = [asyncio.create_task(refused_once(port)) for _ in range(300)]
-        await asyncio.sleep(0.5)  # let the idle ones be accepted first (or wait in the backlog)
+        await asyncio.sleep(0.5)  # the idle ones are mostly accepted first (either order holds)
         for _, writer in idle:
             writer.close()
         answers = await asyncio.gather(*wrong)
-        assert answers.count(403) >= 250, "the wrong secrets were answered"
+        assert answers == [403] * 300, "every wrong secret was answered"
     webhook_lines = [line for line in output.lines if "webhook:" in line]
     assert 1 <= len(webhook_lines) <= 3, webhook_lines
     refusals = [line for line in webhook_lines if "403" in line]
     held = sum(int(line.split(": ")[-1].split()[0]) for line in refusals if "more like" in line)
-    assert len(refusals) - (held > 0) + held == answers.count(403), "the lines count them all"
+    assert len(refusals) - (held > 0) + held == 300, "the lines count every refusal"
     assert output.total < 40, output.lines[:60]
 
 
