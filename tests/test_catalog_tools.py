@@ -3,9 +3,13 @@ XLSX round trip is lossless, refuses a bad sheet with sheet, row and column, and
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -177,3 +181,137 @@ async def test_caseworker_list_says_so_when_nobody_can_receive_requests(tmp_path
     code, out, err = await run_cli("caseworker", "list", data_dir=tmp_path)
     assert code == 0, err
     assert "WARNING: NO STAFF ACCOUNT CAN RECEIVE REQUESTS" in out
+
+
+def _cell(sheet: Any, key: str, column: str) -> Any:
+    """The cell of an entry's column, found by the entry's key."""
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("key")].value == key)
+    return row[header.index(column)]
+
+
+def test_a_phone_number_typed_as_a_number_is_refused_with_its_cell(
+    tmp_path: Path, regions: RegionDirectory
+) -> None:
+    workbook = tmp_path / "catalog.xlsx"
+    tools.export(DEFAULT_CATALOG, workbook)
+    book = load_workbook(workbook)
+    cell = _cell(book["hotlines"], "sapa129", "whatsapp")
+    cell.value = 8111129129  # typed into Excel: a number, its leading 0 gone
+    book.save(workbook)
+    target = _copy(tmp_path)
+    before = _snapshot(target)
+    seen: list[str] = []
+    code = tools.import_workbook(
+        workbook, target, today=TODAY, regions=regions, confirm=lambda d: True, out=seen.append
+    )
+    assert code == 1
+    assert seen[0] == (
+        f"sheet 'hotlines', row {cell.row}, column 'whatsapp': 8111129129 is a number cell, so"
+        " the spreadsheet may have dropped its leading 0; format the column as Text and type the"
+        " number as it is dialled (0811-..., +62..., 112)"
+    ), seen
+    assert seen[-1] == "Nothing was changed."
+    assert _snapshot(target) == before
+
+
+def test_a_text_starting_with_equals_survives_export_and_import(
+    tmp_path: Path, regions: RegionDirectory
+) -> None:
+    target = _copy(tmp_path)
+    hotlines = target / "hotlines.yaml"
+    text = hotlines.read_text(encoding="utf-8")
+    formula_like = '"=129 (free), 021-129 by landline"'
+    hotlines.write_text(
+        text.replace('en: "Call 129 or 021-129. WhatsApp also works."', f"en: {formula_like}")
+    )
+    workbook = tmp_path / "catalog.xlsx"
+    tools.export(target, workbook)
+    cell = _cell(load_workbook(workbook)["hotlines"], "sapa129", "note.en")
+    assert (cell.value, cell.data_type) == ("=129 (free), 021-129 by landline", "s")
+    seen: list[str] = []
+    code = tools.import_workbook(
+        workbook, target, today=TODAY, regions=regions, confirm=lambda d: True, out=seen.append
+    )
+    assert code == 0 and seen == ["The workbook matches the catalog: nothing to change."], seen
+
+
+def _rezip(workbook: Path, member: str, extra: bytes) -> None:
+    """Rewrites the workbook with `extra` bytes of whitespace inside one of its XML parts."""
+    with zipfile.ZipFile(workbook) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[member] = parts[member].replace(b"</worksheet>", extra + b"</worksheet>")
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+
+def test_a_workbook_too_large_unpacked_or_in_a_cell_is_refused_before_reading(
+    tmp_path: Path, regions: RegionDirectory
+) -> None:
+    target = _copy(tmp_path)
+    before = _snapshot(target)
+    bomb = tmp_path / "bomb.xlsx"
+    tools.export(DEFAULT_CATALOG, bomb)
+    _rezip(bomb, "xl/worksheets/sheet6.xml", b" " * 30_000_000)
+    assert bomb.stat().st_size < 1_000_000
+    seen: list[str] = []
+    code = tools.import_workbook(
+        bomb, target, today=TODAY, regions=regions, confirm=lambda d: True, out=seen.append
+    )
+    assert code == 1
+    assert seen == [
+        "bomb.xlsx would unpack to 30 MB; a catalog workbook unpacks to far less than the 20 MB"
+        " allowed, so it is not read",
+        "Nothing was changed.",
+    ]
+    long = tmp_path / "long.xlsx"
+    tools.export(DEFAULT_CATALOG, long)
+    book = load_workbook(long)
+    cell = _cell(book["hotlines"], "police", "note.en")
+    cell.value = "Free. " * 1000
+    book.save(long)
+    seen.clear()
+    code = tools.import_workbook(
+        long, target, today=TODAY, regions=regions, confirm=lambda d: True, out=seen.append
+    )
+    assert code == 1
+    assert seen == [
+        f"sheet 'hotlines', row {cell.row}, column 'note.en': 6000 characters; a cell holds at"
+        " most 5000",
+        "Nothing was changed.",
+    ]
+    assert _snapshot(target) == before
+
+
+def test_a_full_disk_during_import_leaves_the_catalog_as_it_was(
+    tmp_path: Path, regions: RegionDirectory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = tmp_path / "catalog.xlsx"
+    tools.export(DEFAULT_CATALOG, workbook)
+    book = load_workbook(workbook)
+    _cell(book["hotlines"], "police", "note.en").value = "Free, day and night."
+    book.save(workbook)
+    target = _copy(tmp_path)
+    before = _snapshot(target)
+    copies: list[Path] = []
+    real_copy = shutil.copy2
+
+    def copy_until_the_disk_is_full(source: Path, destination: Path) -> object:
+        copies.append(Path(destination))
+        if len(copies) == 2:  # the second file of the catalog finds the disk full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_copy(source, destination)
+
+    monkeypatch.setattr(shutil, "copy2", copy_until_the_disk_is_full)
+    seen: list[str] = []
+    code = tools.import_workbook(
+        workbook, target, today=TODAY, regions=regions, confirm=lambda d: True, out=seen.append
+    )
+    assert code == 1
+    assert seen[-1] == (
+        "The catalog could not be written (No space left on device). Nothing was changed."
+    )
+    assert len(copies) == 2
+    assert _snapshot(target) == before, "every file as it was, no file left half-written"
+    assert load_catalog(target, today=TODAY, regions=regions).version == "2026.11-sample.1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -167,10 +168,37 @@ def import_workbook(
         if not confirm(diff):
             out("Nothing was changed.")
             return 1
-        for old in target.iterdir():
-            if old.suffix in (".yaml", ".yml"):
-                old.unlink()
-        for new in staged.iterdir():
-            shutil.copy2(new, target / new.name)
+        try:
+            replace_all(staged, target)
+        except OSError as exc:
+            out(f"The catalog could not be written ({exc.strerror or exc}). Nothing was changed.")
+            return 1
     out(f"{len(diff)} change(s) written to {target}.")
     return 0
+
+
+def replace_all(staged: Path, target: Path) -> None:
+    """Replaces the catalog's YAML files with the staged ones, all or nothing.
+
+    Every new file is first copied next to its place under a temporary name (what needs disk
+    space); only when all are written are they renamed into place and the old files that have
+    no successor removed. When a copy fails, the temporary files are removed and the catalog is
+    as it was.
+    """
+    temporary: dict[Path, Path] = {}
+    try:
+        for new in sorted(staged.iterdir()):
+            place = target / new.name
+            temporary[place] = target / f".{new.name}.importing"
+            shutil.copy2(new, temporary[place])
+            with temporary[place].open("rb") as written:
+                os.fsync(written.fileno())
+    except OSError:
+        for partial in temporary.values():
+            partial.unlink(missing_ok=True)
+        raise
+    for place, partial in temporary.items():
+        os.replace(partial, place)
+    for old in target.iterdir():
+        if old.suffix in (".yaml", ".yml") and old not in temporary:
+            old.unlink()

@@ -4,12 +4,19 @@ Export reads the YAML files as data; nested fields become dotted columns ("title
 "office.name.en"), lists become comma-separated cells. Import turns the sheets back into YAML,
 one line per cell, validates it with the same loader as the YAML catalog, and names the sheet,
 row and column of every error. The XLSX library is openpyxl.
+
+Every text is written as a text cell (never a formula, even when it starts with "="), so the
+round trip is exact. A phone column must hold text: a number cell there has lost its leading 0
+to the spreadsheet (8111129129) and is refused. A workbook is inspected before openpyxl parses
+it: its unpacked size is capped (a few hundred kB of zip can unpack to gigabytes), and so are
+the rows per sheet and the characters per cell.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +25,7 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from flows.catalog_load import META, SECTIONS, CatalogError
 
@@ -33,6 +41,12 @@ SECTION_FILES = {
     "hotlines": "hotlines.yaml",
 }
 META_FILE = "catalog.yaml"
+#: Columns (their last dotted part) that hold a phone number, to be typed as text.
+PHONE_FIELDS = frozenset({"phone", "whatsapp"})
+#: Unpacked bytes a workbook may hold; the whole sample catalog unpacks to about 0.1 MB.
+MAX_UNPACKED = 20_000_000
+MAX_ROWS = 10_000  # per sheet; the national catalog is a few hundred entries
+MAX_CELL = 5_000  # characters in one cell; the longest catalog text is a few hundred
 #: The comment line write_yaml puts above the generated lines.
 HEADER_LINES = 1
 _MISSING = re.compile(r"missing (?:required field '([\w.]+)'|(last_verified))")
@@ -91,6 +105,7 @@ def export_xlsx(catalog: Path, out: Path) -> dict[str, int]:
     for name in META:
         if name in meta:
             sheet.append([name, meta[name]])
+    _as_text(sheet)
     counts: dict[str, int] = {}
     for name in SECTIONS:
         rows = [flatten(e) for e in sections[name]]
@@ -99,9 +114,19 @@ def export_xlsx(catalog: Path, out: Path) -> dict[str, int]:
         sheet.append(columns)
         for row in rows:
             sheet.append([row.get(c) for c in columns])
+        _as_text(sheet)
         counts[name] = len(rows)
     book.save(out)
     return counts
+
+
+def _as_text(sheet: Worksheet) -> None:
+    """Makes every text cell a text cell: openpyxl writes "=..." as a live formula otherwise."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type != "s":
+                cell.data_type = "s"
+                cell.quotePrefix = True  # and the spreadsheet keeps it text when edited
 
 
 @dataclass
@@ -149,12 +174,22 @@ def _cell_yaml(name: str, value: Any) -> str:
     return _scalar(value)
 
 
-def _rows(book: Any, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _rows(book: Any, name: str, out: Generated) -> Iterator[tuple[int, dict[str, Any]]]:
     sheet = book[name]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            out.problems.append(f"sheet {name!r} has more than {MAX_ROWS} rows; not read further")
+            return
         cells = {h: v for h, v in zip(header, values, strict=False) if h and v not in (None, "")}
+        for column, value in list(cells.items()):
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                out.problems.append(
+                    f"sheet {name!r}, row {number}, column {column!r}: {len(value)} characters;"
+                    f" a cell holds at most {MAX_CELL}"
+                )
+                del cells[column]
         if cells:
             yield number, cells
 
@@ -165,6 +200,13 @@ def _emit(out: Generated, file: str, sheet: str, row: int, cells: dict[str, Any]
     for column, value in cells.items():
         node = tree
         *parents, leaf = column.split(".")
+        if leaf in PHONE_FIELDS and not isinstance(value, str):
+            out.problems.append(
+                f"sheet {sheet!r}, row {row}, column {column!r}: {_scalar(value)} is a number"
+                " cell, so the spreadsheet may have dropped its leading 0; format the column as"
+                " Text and type the number as it is dialled (0811-..., +62..., 112)"
+            )
+            continue
         for part in parents:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
@@ -201,9 +243,28 @@ def _leaves(node: dict[str, Any]) -> Iterable[str]:
             yield value[0]
 
 
+def unpacking_problem(path: Path) -> str | None:
+    """Why a workbook is not read at all (not a workbook, or too large unpacked), or None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        return f"{path.name} cannot be read as an XLSX workbook ({exc})"
+    if unpacked > MAX_UNPACKED:
+        return (
+            f"{path.name} would unpack to {unpacked / 1e6:.0f} MB; a catalog workbook unpacks"
+            f" to far less than the {MAX_UNPACKED / 1e6:.0f} MB allowed, so it is not read"
+        )
+    return None
+
+
 def workbook_to_yaml(path: Path) -> Generated:
     """Turns a workbook into YAML catalog files (validated separately)."""
     out = Generated()
+    problem = unpacking_problem(path)
+    if problem is not None:
+        out.problems.append(problem)
+        return out
     book = load_workbook(path, read_only=True, data_only=True)
     try:
         missing = [n for n in (META_SHEET, *SECTIONS) if n not in book.sheetnames]
@@ -211,7 +272,7 @@ def workbook_to_yaml(path: Path) -> Generated:
             out.problems.append(f"sheet {name!r} is missing")
         if META_SHEET in book.sheetnames:
             out.files[META_FILE] = []
-            for row, cells in _rows(book, META_SHEET):
+            for row, cells in _rows(book, META_SHEET, out):
                 name, value = str(cells.get("field", "")).strip(), cells.get("value")
                 if name and value is not None:
                     out.add(META_FILE, f"{name}: {_scalar(value)}", META_SHEET, row, "value")
@@ -220,7 +281,7 @@ def workbook_to_yaml(path: Path) -> Generated:
                 continue
             file = SECTION_FILES[name]
             out.add(file, f"{name}:", name, 1, "")
-            for row, cells in _rows(book, name):
+            for row, cells in _rows(book, name, out):
                 _emit(out, file, name, row, cells)
             if len(out.files[file]) == 1:
                 out.files[file][0] = f"{name}: []"

@@ -10,7 +10,14 @@ from urllib.parse import quote
 
 REDACTED = "[redacted]"
 # Request-level loggers would print URLs (with the token) and request bodies (with her words).
-QUIET_LOGGERS = ("httpx", "httpcore", "aiohttp", "apscheduler", "tornado.access")
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "apscheduler",
+    "tornado.access",
+    "tornado.general",  # one line per malformed or timed-out webhook request: a flood
+)
 # python-telegram-bot logs request parameters at DEBUG; never let that through.
 FLOOR_LOGGERS = ("telegram",)
 # A bot token is "<bot id>:<secret>"; the secret alone is worth hiding too, the id is public.

@@ -18,8 +18,9 @@ from bot.telegram.conversation import Conversation
 from bot.telegram.outbox import OutboxWorker, retry_seconds
 from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
 from bot.telegram.ratelimit import MessageRateLimiter
-from bot.telegram.receiving import Poller, Receiver, WebhookServer
+from bot.telegram.receiving import Poller, Receiver
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.webhook import WebhookServer
 from flows.types import Text, t
 
 log = logging.getLogger(__name__)

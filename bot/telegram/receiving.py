@@ -10,24 +10,19 @@ What arrives is checked before anything else: an update whose update_id is not a
 webhook; skipped from a polled batch). One that python-telegram-bot cannot parse is quarantined
 in the inbox (kept encrypted, audited, counted in /health) and never handed to the bot; the same
 happens at replay to an unreadable row stored by an older version. Nothing of its content is
-logged: only its update_id and the type of the error.
+logged: only its update_id and the type of the error. The webhook server: bot/telegram/webhook.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import Application
-from tornado.httpserver import HTTPServer
-from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler
 
 from storage.inbox import InboxRepo
 
@@ -36,9 +31,6 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10
 POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 READ_MARGIN = 5.0  # seconds beyond the long-poll timeout before a getUpdates read gives up
-MAX_BODY = 1_000_000  # bytes; a Telegram update is far smaller (larger bodies get 413)
-HARD_LIMIT = 4 * MAX_BODY  # beyond this the connection is closed without reading on
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_ID = 2**63 - 2  # stored as SQLite INTEGER; the next offset (id + 1) must fit too
 MAX_DEPTH = 64  # levels of objects and arrays; a real update has well under 20
 
@@ -237,72 +229,3 @@ class Poller:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), delay)
         return failures + 1
-
-
-class _Hook(RequestHandler):
-    """POST /telegram: check the secret, store, then answer 200."""
-
-    def initialize(self, receiver: Receiver, secret: str) -> None:
-        self.receiver = receiver
-        self.secret = secret
-
-    async def post(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            self.set_status(403)
-            return
-        if len(self.request.body) > MAX_BODY:
-            self.set_status(413)
-            return
-        try:
-            payload = json.loads(self.request.body)
-        except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit
-            self.set_status(400)
-            return
-        if update_id_of(payload) is None:
-            self.set_status(400)
-            return
-        await self.receiver.take([payload])
-        self.set_status(200)
-
-
-class _Health(RequestHandler):
-    """GET /health: is the bot up, and how many updates wait."""
-
-    def initialize(self, receiver: Receiver) -> None:
-        self.receiver = receiver
-
-    async def get(self) -> None:
-        counts = await self.receiver.inbox.counts()
-        health: dict[str, Any] = {"ok": True, "pending_updates": counts.get("pending", 0)}
-        if counts.get("quarantined"):
-            health["quarantined_updates"] = counts["quarantined"]
-        self.write(health)
-
-
-class WebhookServer:
-    """The webhook endpoint (path /telegram) and a health check (path /health)."""
-
-    def __init__(self, receiver: Receiver, url: str, secret: str, listen: str, port: int) -> None:
-        self.receiver = receiver
-        self.url = url
-        self.secret = secret
-        self.listen = listen
-        self.port = port
-        routes: list[tuple[str, type[RequestHandler], dict[str, Any]]] = [
-            (r"/telegram", _Hook, {"receiver": receiver, "secret": secret}),
-            (r"/health", _Health, {"receiver": receiver}),
-        ]
-        self._server = HTTPServer(WebApplication(routes), max_body_size=HARD_LIMIT)
-
-    async def start(self) -> None:
-        """Listens, then tells Telegram where to push."""
-        self._server.listen(self.port, self.listen)
-        await self.receiver.app.bot.set_webhook(
-            self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
-        )
-
-    async def stop(self) -> None:
-        """Stops accepting pushes; requests being stored are finished first."""
-        self._server.stop()
-        await self._server.close_all_connections()

@@ -28,6 +28,8 @@ _PROVINCE_CODE = re.compile(r"\d{2}")
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _SHORT_SERVICE = re.compile(r"\d{3,4}")
 _CALL_CENTRE = re.compile(r"1500[- ]?\d{3,4}|0800[- ]?\d{1,4}[- ]?\d{3,4}")
+#: A number as it is dialled in Indonesia: with its leading 0 (area code or 08...) or as +62.
+_DIALLED = re.compile(r"(?:\+62|\(?0)[0-9 ()-]*[0-9]")
 
 
 class Checker:
@@ -275,6 +277,14 @@ class Checker:
         if value is None or node is None:
             return value
         if service and (_SHORT_SERVICE.fullmatch(value) or _CALL_CENTRE.fullmatch(value)):
+            return value
+        if not _DIALLED.fullmatch(value):
+            short = ", or a short service number such as 112" if service else ""
+            entry.error(
+                node,
+                f"malformed phone number {value!r} for {name!r}: nobody can dial it as written;"
+                f" write it with its leading 0 (0811-...) or as +62...{short}",
+            )
             return value
         info = parse_phone(value)
         if not info.valid:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -396,3 +397,33 @@ def test_an_ended_programme_is_hidden_and_does_not_stop_the_bot(regions: RegionD
     assert catalog.hotlines_for("53.71"), "emergency numbers keep working"
     reported = check_catalog(DEFAULT_CATALOG, today=later, regions=regions)
     assert reported and all(e.ended for e in reported), "catalog check still reports them"
+
+
+def test_a_phone_number_nobody_can_dial_is_refused_in_yaml(
+    tmp_path: Path, regions: RegionDirectory
+) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(DEFAULT_CATALOG, catalog)
+    hotlines = catalog / "hotlines.yaml"
+    lines = hotlines.read_text(encoding="utf-8").splitlines()
+    number = lines.index('    whatsapp: "0811-1129-129"')
+    lines[number] = "    whatsapp: 8111129129"  # pasted from a spreadsheet: its 0 is gone
+    hotlines.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogInvalid) as refused:
+        load_catalog(catalog, today=TODAY, regions=regions)
+    assert [str(e) for e in refused.value.errors] == [
+        f"hotlines.yaml:{number + 1}: hotline 'sapa129': malformed phone number '8111129129' for"
+        " 'whatsapp': nobody can dial it as written; write it with its leading 0 (0811-...) or"
+        " as +62..."
+    ]
+    lines[number] = '    whatsapp: "+62 811-1129-129"'  # the international form is dialled
+    hotlines.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = load_catalog(catalog, today=TODAY, regions=regions)
+    by_key = {h.key: h for h in loaded.hotlines}
+    assert by_key["sapa129"].whatsapp == "+62 811-1129-129"
+    assert sorted(h.phone for h in loaded.hotlines if len(h.phone) == 3) == [
+        "110",
+        "112",
+        "119",
+        "129",
+    ], "short service numbers are still dialled as they are"
