@@ -76,3 +76,17 @@ def handled_by(session_region: str | None, service: str, ctx: Context) -> tuple[
     """The line that tells her who handles her request, when routing knows it."""
     who = who_handles(session_region, service, ctx)
     return (who,) if who else ()
+
+
+def real_handler(session_region: str | None, service: str, ctx: Context) -> Part | None:
+    """Names only the level that will really handle her request (the office only if local)."""
+    handler = handler_for(session_region, service, ctx)
+    if handler is None:
+        return None
+    if handler.level in (None, KABKOTA, KABKOTA_SUPERVISORS) or session_region is None:
+        return handler.name
+    if handler.level == PROVINCE:
+        province = ctx.regions.province(province_code(session_region))
+        name = Plain(province.name if province else province_code(session_region))
+        return t("the social services team for {province}", province=name)
+    return t("the Jembatan national desk")

@@ -17,6 +17,7 @@ class WordLists:
     """The data half of keyword routing: which words mean what; the matching stays in code."""
 
     danger: tuple[str, ...]
+    weak_danger: tuple[str, ...]
     suicide: tuple[str, ...]
     intents: Mapping[str, tuple[str, ...]]
     slang: Mapping[str, str]
@@ -42,6 +43,7 @@ def parse(text: str) -> WordLists:
         raise ValueError(f"{KEYWORDS_FILE}: every slang word maps to one word")
     return WordLists(
         danger=_words(data.get("danger"), "danger"),
+        weak_danger=_words(data.get("weak_danger", []), "weak_danger"),
         suicide=_words(data.get("suicide", []), "suicide"),
         intents=MappingProxyType(
             {name: _words(words, f"intents.{name}") for name, words in intents.items()}
