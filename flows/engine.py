@@ -9,6 +9,7 @@ from flows import (
     followups,
     going_home,
     health,
+    howto,
     intake,
     menu,
     my_referrals,
@@ -21,40 +22,27 @@ from flows import (
     welcome,
     withdraw,
 )
-from flows.keywords import Danger, Intent, danger_in, route
-from flows.node import (
-    EMERGENCY,
-    QUICK_EXIT,
-    Context,
-    Node,
-    Step,
-    emergency_button,
-    goto,
-    to_emergency,
-)
-from flows.status import ReferralStatus
+from flows.after import context_after
+from flows.caution import caution_line, danger_offer, too_long, with_sos
+from flows.keywords import Danger, Intent, danger_in, howto_topic, route
+from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
     AnswerFollowUp,
     Bubble,
     ButtonIn,
-    CancelReferral,
-    CloseRelay,
     CommandIn,
     ContactIn,
-    CreateReferral,
     EditScreen,
     Effect,
     Input,
     MediaIn,
     Outcome,
     Plain,
-    ReferralView,
     Screen,
     SendScreen,
     Session,
-    SetReminders,
     TextIn,
     bubble,
     t,
@@ -169,46 +157,6 @@ def button_data(seq: int, action: str) -> str:
     return f"{seq}:{action}"
 
 
-def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
-    """The context as it will be once the step's storage effects are carried out."""
-    referrals = list(ctx.referrals)
-    for effect in effects:
-        if isinstance(effect, CreateReferral):
-            answers = dict(effect.answers)
-            referrals.append(
-                ReferralView(
-                    code=effect.code,
-                    service=effect.service,
-                    item=effect.item,
-                    region_code=effect.region_code,
-                    office_key=effect.office_key,
-                    home_region=answers.get("home_region", ""),
-                    status=ReferralStatus.NEW,
-                    created_at=ctx.now,
-                )
-            )
-        elif isinstance(effect, CancelReferral):
-            referrals = [
-                replace(r, status=ReferralStatus.CANCELLED) if r.code == effect.code else r
-                for r in referrals
-            ]
-        elif isinstance(effect, CloseRelay):
-            referrals = [
-                replace(r, relay_open=False) if r.code == effect.code else r for r in referrals
-            ]
-        elif isinstance(effect, SetReminders):
-            ctx = replace(ctx, reminders=effect.state)
-        elif isinstance(effect, AnswerFollowUp):
-            answered = effect.followup_id
-            ctx = replace(
-                ctx,
-                followups=tuple(
-                    replace(f, state="answered") if f.id == answered else f for f in ctx.followups
-                ),
-            )
-    return replace(ctx, referrals=tuple(referrals))
-
-
 def _show(
     before: Session,
     step: Step,
@@ -250,13 +198,6 @@ def _show(
             effects.append(AnswerButton(step.toast))
         effects.append(SendScreen(screen, session.seq))
     return Outcome(session, tuple(effects))
-
-
-def with_sos(screen: Screen) -> Screen:
-    """The screen with the 🆘 button in a row of its own, unless it already has one."""
-    if EMERGENCY in screen.actions():
-        return screen
-    return replace(screen, keyboard=((emergency_button(),), *screen.keyboard))
 
 
 def lead(notices: tuple[Bubble, ...], bubbles: tuple[Bubble, ...]) -> tuple[Bubble, ...]:
@@ -349,33 +290,13 @@ def _on_command(session: Session, command: CommandIn, ctx: Context) -> Outcome:
     return _go(session, target, {}, ctx)
 
 
-def _too_long() -> Bubble:
-    """The answer to a long message that holds no strong danger word: 🆘 is named first."""
-    return bubble(
-        t(
-            "That message is too long for me. If you are in danger, tap 🆘 Emergency. "
-            "Otherwise, please write just a few words or use the buttons."
-        )
-    )
-
-
-def _danger_offer() -> Bubble:
-    """Said after her message to the caseworker was passed on, when it speaks of danger."""
-    return bubble(t("If you are in danger now, call 110 or 112, or tap 🆘 Emergency."))
-
-
-def caution_line() -> Bubble:
-    """The neutral line weak danger words add to what she asked for."""
-    return bubble(t("If you are not safe right now, tap 🆘 Emergency for numbers to call."))
-
-
 def _relay(session: Session, text: str, danger: Danger, ctx: Context) -> Outcome:
     """Passes her words on whole (up to Telegram's limit), offering 🆘 if they speak of danger."""
     if len(text) > MAX_RELAY_LENGTH:
-        return _again(session, _too_long(), ctx, sos=True)
+        return _again(session, too_long(), ctx, sos=True)
     step = relay.on_text_compose(session, text, ctx)
     if danger in (Danger.STRONG, Danger.SUICIDE):
-        step = replace(step, notices=(*step.notices, _danger_offer()))
+        step = replace(step, notices=(*step.notices, danger_offer()))
         return _show(session, step, ctx, edit=False, sos=True)
     return _show(session, step, ctx, edit=False)
 
@@ -389,7 +310,7 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
         why = "suicide" if danger is Danger.SUICIDE else "danger"
         return _show(session, Step(to_emergency(session, why)), ctx, edit=False)
     if len(text) > MAX_TEXT_LENGTH:
-        return _again(session, _too_long(), ctx, sos=True)
+        return _again(session, too_long(), ctx, sos=True)
     if is_cancel(words):
         return _cancel(session, ctx)
     own_words = session.state in OWN_WORDS_STATES
@@ -404,6 +325,13 @@ def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
         step = handler(session, words, ctx)
         if caution:
             step = replace(step, notices=(*step.notices, caution_line()))
+        stayed = step.session.state == session.state and step.session.params == session.params
+        return _show(session, step, ctx, edit=False, brief=stayed, sos=caution)
+    topic = howto_topic(words)
+    if topic is not None and intent in (None, Intent.MENU):  # no other service named
+        step = howto.from_entry(session, topic, ctx) or howto.nearest(session, topic)
+        if caution:
+            step = replace(step, notices=(caution_line(), *step.notices))
         stayed = step.session.state == session.state and step.session.params == session.params
         return _show(session, step, ctx, edit=False, brief=stayed, sos=caution)
     if intent is None:

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -149,12 +150,15 @@ def normalise(text: str, *, whole: bool = False) -> list[str]:
     return [cleaned for cleaned in (_clean_token(tok) for tok in tokens) if cleaned]
 
 
+K = TypeVar("K")
+
+
 def _build_tables(
-    keywords: Mapping[Intent, Iterable[str]],
-) -> tuple[dict[str, Intent], dict[tuple[str, str], Intent]]:
+    keywords: Mapping[K, Iterable[str]],
+) -> tuple[dict[str, K], dict[tuple[str, str], K]]:
     """Splits the keyword table into normalised single words and word pairs."""
-    words: dict[str, Intent] = {}
-    pairs: dict[tuple[str, str], Intent] = {}
+    words: dict[str, K] = {}
+    pairs: dict[tuple[str, str], K] = {}
     for intent, phrases in keywords.items():
         for phrase in phrases:
             parts = [_collapse(p) for p in phrase.split()]
@@ -288,3 +292,54 @@ def _suicide(tokens: list[str]) -> bool:
 def is_suicide(text: str) -> bool:
     """Tells whether a message, read whole, speaks of suicide (SEJIWA then comes first)."""
     return _suicide(normalise(text, whole=True))
+
+
+class Topic(StrEnum):
+    """A how-to question: what it costs, what it asks, without a KTP, how to join."""
+
+    COST = "cost"
+    REQUIREMENTS = "requirements"
+    NO_KTP = "no_ktp"
+    JOIN = "join"
+
+
+def _topic_table(lists: Mapping[str, tuple[str, ...]]) -> Mapping[Topic, tuple[str, ...]]:
+    """Keys the data file's how-to word lists by topic, refusing unknown topics."""
+    unknown = set(lists) - {t.value for t in Topic}
+    if unknown:
+        raise ValueError(f"how-to topics: unknown {sorted(unknown)}")
+    return {Topic(k): v for k, v in lists.items()}
+
+
+_TOPIC_WORDS, _TOPIC_PAIRS = _build_tables(_topic_table(_LISTS.howto))
+_TOPIC_FUZZY = sorted(w for w in _TOPIC_WORDS if len(w) >= FUZZY_MIN_LEN + 1)
+#: When one message asks several things, the most specific topic answers.
+_TOPIC_ORDER = (Topic.NO_KTP, Topic.COST, Topic.REQUIREMENTS, Topic.JOIN)
+
+
+def _topic_word(token: str) -> Topic | None:
+    """The topic of one token: exactly, after a suffix, or as a typo of a long how-to word."""
+    if token in _TOPIC_WORDS:
+        return _TOPIC_WORDS[token]
+    for suffix in _SUFFIXES:
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= 3 and stem in _TOPIC_WORDS:
+            return _TOPIC_WORDS[stem]
+    if len(token) <= FUZZY_MIN_LEN or token in _NO_FUZZ:
+        return None
+    best = process.extractOne(token, _TOPIC_FUZZY, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+    return None if best is None else _TOPIC_WORDS[best[0]]
+
+
+def howto_topic(text: str) -> Topic | None:
+    """The how-to question a short message asks ("brp biayanya", "ga ada ktp"), if any."""
+    tokens = normalise(text)
+    found: set[Topic] = set()
+    for i, token in enumerate(tokens):
+        topic = _topic_word(token)
+        if topic is not None:
+            found.add(topic)
+        pair = _TOPIC_PAIRS.get((token, tokens[i + 1])) if i + 1 < len(tokens) else None
+        if pair is not None:
+            found.add(pair)
+    return next((t for t in _TOPIC_ORDER if t in found), None)

@@ -23,6 +23,7 @@ class WordLists:
     slang: Mapping[str, str]
     no_fuzz: tuple[str, ...]
     suffixes: tuple[str, ...]
+    howto: Mapping[str, tuple[str, ...]]
 
 
 def _words(value: object, where: str) -> tuple[str, ...]:
@@ -37,6 +38,9 @@ def parse(text: str) -> WordLists:
     data = tomllib.loads(text)
     intents = data.get("intents")
     slang = data.get("slang")
+    howto = data.get("howto", {})
+    if not isinstance(howto, dict):
+        raise ValueError(f"{KEYWORDS_FILE}: [howto] must be a table of word lists")
     if not isinstance(intents, dict) or not isinstance(slang, dict):
         raise ValueError(f"{KEYWORDS_FILE}: [intents] and [slang] tables are required")
     if not all(isinstance(v, str) and v for v in slang.values()):
@@ -51,6 +55,9 @@ def parse(text: str) -> WordLists:
         slang=MappingProxyType(dict(slang)),
         no_fuzz=_words(data.get("no_fuzz"), "no_fuzz"),
         suffixes=_words(data.get("suffixes"), "suffixes"),
+        howto=MappingProxyType(
+            {name: _words(words, f"howto.{name}") for name, words in howto.items()}
+        ),
     )
 
 

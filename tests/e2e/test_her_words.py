@@ -122,3 +122,21 @@ async def test_the_emergency_screen_and_the_confirmation_are_short(jembatan: Jem
     assert "paling lambat" not in confirmation
     assert "biasanya membalas lewat chat ini dalam 2 hari kerja" in confirmation
     assert confirmation.count("Yang menangani:") == 1, "one level named, no contradiction"
+
+
+async def test_how_to_questions_on_a_programme_are_answered_from_it(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await in_region(user, "kediri", "Kota Kediri (Jawa Timur)")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    for typed, expected in (
+        ("brp biayanya", "💰 Biaya:"),
+        ("syaratnya apa", "📄 Syarat:"),
+        ("ga ada ktp", "🪪 Tanpa KTP:"),
+        ("gmn caranya", "Untuk ikut, tekan 🙋 Saya mau ikut"),
+    ):
+        await user.send(typed)
+        shown = "\n".join(m.text or "" for m in user.bot_messages[-2:])
+        assert expected in shown, typed
+        assert "saya belum mengerti" not in shown
+        assert "🙋 Saya mau ikut" in user.last_buttons

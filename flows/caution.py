@@ -1,0 +1,35 @@
+"""What the bot adds when her words speak of danger: the 🆘 button, and one line about it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.node import EMERGENCY, emergency_button
+from flows.types import Bubble, Screen, bubble, t
+
+
+def with_sos(screen: Screen) -> Screen:
+    """The screen with the 🆘 button in a row of its own, unless it already has one."""
+    if EMERGENCY in screen.actions():
+        return screen
+    return replace(screen, keyboard=((emergency_button(),), *screen.keyboard))
+
+
+def too_long() -> Bubble:
+    """The answer to a long message that holds no strong danger word: 🆘 is named first."""
+    return bubble(
+        t(
+            "That message is too long for me. If you are in danger, tap 🆘 Emergency. "
+            "Otherwise, please write just a few words or use the buttons."
+        )
+    )
+
+
+def danger_offer() -> Bubble:
+    """Said after her message to the caseworker was passed on, when it speaks of danger."""
+    return bubble(t("If you are in danger now, call 110 or 112, or tap 🆘 Emergency."))
+
+
+def caution_line() -> Bubble:
+    """The neutral line weak danger words add to what she asked for."""
+    return bubble(t("If you are not safe right now, tap 🆘 Emergency for numbers to call."))
