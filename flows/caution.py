@@ -15,6 +15,17 @@ def with_sos(screen: Screen) -> Screen:
     return replace(screen, keyboard=((emergency_button(),), *screen.keyboard))
 
 
+#: Actions that already open the emergency numbers (the menu has its own labelled button).
+OPENS_EMERGENCY = frozenset({EMERGENCY, "emergency", "callback"})
+
+
+def sos_row(screen: Screen) -> Screen:
+    """A screen with buttons gets a last row with 🆘, unless it can already open the numbers."""
+    if not screen.keyboard or screen.name == "emergency" or OPENS_EMERGENCY & screen.actions():
+        return screen
+    return replace(screen, keyboard=(*screen.keyboard, (emergency_button(),)))
+
+
 def too_long() -> Bubble:
     """The answer to a long message that holds no strong danger word: 🆘 is named first."""
     return bubble(

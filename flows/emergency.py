@@ -92,9 +92,8 @@ def numbers(session: Session, ctx: Context) -> Bubble:
 
 def view(session: Session, ctx: Context) -> Screen:
     """Answers her words first, then the danger numbers of her region in one bubble."""
-    rows: list[tuple[Button, ...]] = []
-    if not session.draft:
-        rows.append((Button(callback_label(), CALLBACK),))
+    # Also in the middle of a request: in danger, the call-back comes first (it starts afresh).
+    rows: list[tuple[Button, ...]] = [(Button(callback_label(), CALLBACK),)]
     back = session.param("back")
     if back and back not in {"menu", "welcome"}:
         rows.append((back_button(), menu_button()))

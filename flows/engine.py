@@ -22,8 +22,8 @@ from flows import (
     welcome,
     withdraw,
 )
-from flows.after import context_after
-from flows.caution import caution_line, danger_offer, too_long, with_sos
+from flows.after import context_after as context_after  # re-exported: tests and hosts use it
+from flows.caution import caution_line, danger_offer, sos_row, too_long, with_sos
 from flows.keywords import Danger, Intent, danger_in, howto_topic, route
 from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
 from flows.texts import not_understood
@@ -140,8 +140,11 @@ def node_of(session: Session) -> Node:
 
 
 def current_screen(session: Session, ctx: Context) -> Screen:
-    """Builds the screen the session is on (sensitive screens carry the quick exit)."""
-    return privacy.with_quick_exit(session, node_of(session).view(session, ctx))
+    """Builds the screen the session is on (sensitive screens carry the quick exit).
+
+    Every screen with buttons carries 🆘, so the urgent call-back is three taps from anywhere.
+    """
+    return privacy.with_quick_exit(session, sos_row(node_of(session).view(session, ctx)))
 
 
 def parse_button(data: str) -> tuple[int, str] | None:

@@ -3,10 +3,13 @@ she asked for (weak words like "tolong" only add a neutral line and the 🆘 but
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from flows.types import Session
-from tests.auxil.flowdriver import FlowDriver
+from flows.engine import NODES, current_screen
+from flows.types import ReferralView, Session
+from tests.auxil.flowdriver import FlowDriver, context
 
 THANKS = "Thank you for telling me, Kak. Your safety comes first."
 NOT_ALONE = "You are not alone, Kak."
@@ -99,3 +102,37 @@ def test_an_ordinary_request_gets_what_she_asked_for(text: str, screen: str, cau
         assert "🆘 Emergency" in driver.buttons()
         driver.press("🆘 Emergency")
         assert driver.session.state == "emergency", "the added 🆘 works"
+
+
+def test_the_urgent_call_back_is_three_taps_from_every_screen_with_buttons() -> None:
+    """🆘 (or the menu's own 🆘 button), the call-back, one consent with her age: sent."""
+    ctx = context()
+    programme = ctx.catalog.programmes_in("53.71")[0]
+    ctx = replace(
+        ctx,
+        referrals=(
+            ReferralView("K7M4QX", "training", programme.key, "53.71", "x", "", "new", ctx.now),
+        ),
+    )
+    params = (("code", "K7M4QX"), ("key", programme.key), ("need", "hiv_ims"))
+    checked = 0
+    for state in NODES:
+        draft = (("service", "training"), ("item", programme.key))
+        session = Session(
+            region_code="53.71",
+            state=state,
+            params=params,
+            seq=1,
+            draft=draft if state.startswith("intake_") else (),
+        )
+        screen = current_screen(session, ctx)
+        if not screen.keyboard or state == "emergency":
+            continue
+        driver = FlowDriver(ctx=ctx, session=session, screen=screen)
+        sos = "🆘 Emergency help" if state == "menu" else "🆘 Emergency"
+        driver.press(sos)
+        driver.press("📞 Ask a caseworker to contact me (office hours)")
+        driver.press("✅ I agree (I am 18 or older)")
+        assert driver.session.state == "referral_done", state
+        checked += 1
+    assert checked >= 30
