@@ -85,6 +85,8 @@ def numbers(session: Session, ctx: Context) -> Bubble:
     for hotline in shown:
         parts += (*((Plain(""),) if parts else ()), *hotline_text(hotline))
     dates = [h.last_verified for h in region_lines(session, ctx)]
+    if session.shared_phone:  # calls show in the phone's call log
+        parts += (Plain(""), t("After calling, delete the call from the call history if needed."))
     if dates:
         parts += (Plain(""), t("(Numbers checked {date}.)", date=min(dates)))
     return Bubble(tuple(parts))

@@ -136,3 +136,15 @@ def test_the_urgent_call_back_is_three_taps_from_every_screen_with_buttons() -> 
         assert driver.session.state == "referral_done", state
         checked += 1
     assert checked >= 30
+
+
+def test_on_a_shared_phone_the_numbers_say_to_delete_the_call_from_the_call_history() -> None:
+    hint = "After calling, delete the call from the call history if needed."
+    alone = in_kupang()
+    alone.send("dipukul")
+    assert hint not in alone.texts()
+    shared = FlowDriver(
+        session=Session(region_code="53.71", state="menu", seq=1, shared_phone=True)
+    )
+    shared.send("dipukul")
+    assert hint in shared.texts()
