@@ -1,4 +1,4 @@
-"""What the bot adds when her words speak of danger: the 🆘 button, and one line about it."""
+"""The 🆘 button on every screen with buttons, and what her words that speak of danger add."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from dataclasses import replace
 from flows.node import EMERGENCY, emergency_button
 from flows.types import Bubble, Screen, bubble, t
 
-
-def with_sos(screen: Screen) -> Screen:
-    """The screen with the 🆘 button in a row of its own, unless it already has one."""
-    if EMERGENCY in screen.actions():
-        return screen
-    return replace(screen, keyboard=((emergency_button(),), *screen.keyboard))
-
-
 #: Actions that already open the emergency numbers (the menu has its own labelled button).
 OPENS_EMERGENCY = frozenset({EMERGENCY, "emergency", "callback"})
 
 
+def _opens_emergency(screen: Screen) -> bool:
+    """Tells whether the screen is the emergency screen or has a button that opens it."""
+    return screen.name == "emergency" or bool(OPENS_EMERGENCY & screen.actions())
+
+
+def with_sos(screen: Screen) -> Screen:
+    """The screen with the 🆘 button in a row of its own, unless it can already open the numbers."""
+    if _opens_emergency(screen):
+        return screen
+    return replace(screen, keyboard=((emergency_button(),), *screen.keyboard))
+
+
 def sos_row(screen: Screen) -> Screen:
     """A screen with buttons gets a last row with 🆘, unless it can already open the numbers."""
-    if not screen.keyboard or screen.name == "emergency" or OPENS_EMERGENCY & screen.actions():
+    if not screen.keyboard or _opens_emergency(screen):
         return screen
     return replace(screen, keyboard=(*screen.keyboard, (emergency_button(),)))
 
