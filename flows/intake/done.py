@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
 from flows.handling import real_handler
 from flows.intake.common import _office_name
@@ -56,6 +58,17 @@ def next_line(session: Session, ctx: Context) -> Text:
     return t("A caseworker usually replies in this chat within {days} working days.", days=days)
 
 
+def _follow_line(session: Session) -> Text:
+    """Where to look, and from when it is worth looking (a usual time, not a deadline)."""
+    due = session.param("due")
+    if session.param("urgent") or session.param("contact") == "visit" or not due:
+        return t("You can follow it in 📋 My requests.")
+    return t(
+        "If you have heard nothing by {date}, look in 📋 My requests.",
+        date=Moment(datetime.fromisoformat(due), "date"),
+    )
+
+
 def view_done(session: Session, ctx: Context) -> Screen:
     """Confirms the request with its code, who really handles it and what usually happens next."""
     code = Plain(session.param("code"))
@@ -70,7 +83,7 @@ def view_done(session: Session, ctx: Context) -> Screen:
             *who,
             next_line(session, ctx),
             *urgent_parts,
-            t("You can follow it in 📋 My requests."),
+            _follow_line(session),
         ),
     )
     rows: tuple[tuple[Button, ...], ...] = (

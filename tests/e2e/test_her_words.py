@@ -121,6 +121,9 @@ async def test_the_emergency_screen_and_the_confirmation_are_short(jembatan: Jem
     assert words(confirmation) <= 35, words(confirmation)
     assert "paling lambat" not in confirmation
     assert "biasanya membalas lewat chat ini dalam 2 hari kerja" in confirmation
+    assert "Kalau sampai 25 November 2026 belum ada kabar, cek di 📋 Permintaan saya." in (
+        confirmation
+    ), "a usual time to look, two working days on, not a deadline"
     assert confirmation.count("Yang menangani:") == 1, "one level named, no contradiction"
 
 

@@ -88,7 +88,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     print(f"training referral from /start: {tap.taps} taps")
     assert tap.taps <= 12, f"{tap.taps} taps"
     confirmation = chat_text(user, 4)
-    assert "✅ Permintaan sudah terkirim. Kode Kakak:" in confirmation
+    assert "✅ Terkirim. Kode Kakak:" in confirmation
     assert "Yang menangani: Dinas Sosial Kota Kediri." in confirmation
     assert "biasanya membalas lewat chat ini dalam 2 hari kerja" in confirmation
     assert "paling lambat" not in confirmation, "no deadline nothing enforces"
