@@ -9,6 +9,7 @@ from flows import (
     followups,
     going_home,
     health,
+    howto,
     intake,
     menu,
     my_referrals,
@@ -21,37 +22,35 @@ from flows import (
     welcome,
     withdraw,
 )
-from flows.keywords import Intent, is_danger, is_suicide, route
+from flows.after import context_after as context_after  # re-exported: tests and hosts use it
+from flows.caution import caution_line, danger_offer, sos_row, too_long, with_sos
+from flows.keywords import Danger, Intent, danger_in, howto_topic, route
 from flows.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
-from flows.status import ReferralStatus
 from flows.texts import not_understood
 from flows.types import (
     AnswerButton,
     AnswerFollowUp,
     Bubble,
     ButtonIn,
-    CancelReferral,
-    CloseRelay,
     CommandIn,
     ContactIn,
-    CreateReferral,
     EditScreen,
     Effect,
     Input,
     MediaIn,
     Outcome,
     Plain,
-    ReferralView,
     Screen,
     SendScreen,
     Session,
-    SetReminders,
     TextIn,
     bubble,
     t,
 )
 
 MAX_TEXT_LENGTH = 500
+#: What she writes to her caseworker is relayed whole up to Telegram's own limit.
+MAX_RELAY_LENGTH = 4096
 GAP = Plain("")  # a blank line between a notice and the screen it opens
 
 NODES: dict[str, Node] = {
@@ -113,7 +112,8 @@ COMMANDS: dict[str, str] = {
 }
 CANCEL_WORDS = frozenset({"batal", "cancel", "batalkan"})
 CANCEL_PHRASES = frozenset({"gak jadi", "ga jadi", "nggak jadi", "enggak jadi", "tidak jadi"})
-# States where typed text is her own words for someone else: never re-routed by keywords.
+# States where typed text is her own words for someone else: never re-routed by keywords (only
+# strong danger words open the emergency screen; to her caseworker they are relayed and 🆘 offered).
 OWN_WORDS_STATES = frozenset({"intake_phone", "intake_nickname", "relay_compose"})
 NEEDS_REGION = frozenset({"training", "health", "facilities", "going_home"})
 
@@ -140,8 +140,11 @@ def node_of(session: Session) -> Node:
 
 
 def current_screen(session: Session, ctx: Context) -> Screen:
-    """Builds the screen the session is on (sensitive screens carry the quick exit)."""
-    return privacy.with_quick_exit(session, node_of(session).view(session, ctx))
+    """Builds the screen the session is on (sensitive screens carry the quick exit).
+
+    Every screen with buttons carries 🆘, so the urgent call-back is three taps from anywhere.
+    """
+    return privacy.with_quick_exit(session, sos_row(node_of(session).view(session, ctx)))
 
 
 def parse_button(data: str) -> tuple[int, str] | None:
@@ -157,53 +160,26 @@ def button_data(seq: int, action: str) -> str:
     return f"{seq}:{action}"
 
 
-def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:
-    """The context as it will be once the step's storage effects are carried out."""
-    referrals = list(ctx.referrals)
-    for effect in effects:
-        if isinstance(effect, CreateReferral):
-            answers = dict(effect.answers)
-            referrals.append(
-                ReferralView(
-                    code=effect.code,
-                    service=effect.service,
-                    item=effect.item,
-                    region_code=effect.region_code,
-                    office_key=effect.office_key,
-                    home_region=answers.get("home_region", ""),
-                    status=ReferralStatus.NEW,
-                    created_at=ctx.now,
-                )
-            )
-        elif isinstance(effect, CancelReferral):
-            referrals = [
-                replace(r, status=ReferralStatus.CANCELLED) if r.code == effect.code else r
-                for r in referrals
-            ]
-        elif isinstance(effect, CloseRelay):
-            referrals = [
-                replace(r, relay_open=False) if r.code == effect.code else r for r in referrals
-            ]
-        elif isinstance(effect, SetReminders):
-            ctx = replace(ctx, reminders=effect.state)
-        elif isinstance(effect, AnswerFollowUp):
-            answered = effect.followup_id
-            ctx = replace(
-                ctx,
-                followups=tuple(
-                    replace(f, state="answered") if f.id == answered else f for f in ctx.followups
-                ),
-            )
-    return replace(ctx, referrals=tuple(referrals))
+def _show(
+    before: Session,
+    step: Step,
+    ctx: Context,
+    *,
+    edit: bool,
+    brief: bool = False,
+    sos: bool = False,
+) -> Outcome:
+    """Moves to the step's session and shows its screen (brief: only the part with buttons).
 
-
-def _show(before: Session, step: Step, ctx: Context, *, edit: bool, brief: bool = False) -> Outcome:
-    """Moves to the step's session and shows its screen (brief: only the part with buttons)."""
+    With ``sos`` the screen carries the 🆘 button even if it has none of its own.
+    """
     session = step.session
     if session.state == "menu" and session.draft:
         session = replace(session, draft=())
     session = replace(session, seq=session.seq + 1)
     screen = current_screen(session, context_after(ctx, step.effects))
+    if sos:
+        screen = with_sos(screen)
     if brief and screen.contact_button is None and len(screen.bubbles) > 1:
         screen = replace(screen, bubbles=screen.bubbles[-1:])
     screen = privacy.remind_on_leaving(before, session, screen)
@@ -236,9 +212,9 @@ def lead(notices: tuple[Bubble, ...], bubbles: tuple[Bubble, ...]) -> tuple[Bubb
     return (*earlier, Bubble((*last.parts, GAP, *first.parts)), *rest)
 
 
-def _again(session: Session, notice: Bubble, ctx: Context) -> Outcome:
+def _again(session: Session, notice: Bubble, ctx: Context, *, sos: bool = False) -> Outcome:
     """Answers with a notice and brings back the buttons of the screen she is on."""
-    return _show(session, Step(session, notices=(notice,)), ctx, edit=False, brief=True)
+    return _show(session, Step(session, notices=(notice,)), ctx, edit=False, brief=True, sos=sos)
 
 
 def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
@@ -257,6 +233,8 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
         # Shown as if nothing came before: the neutral message is the only one left.
         step = privacy.wiped(session)
         return _show(step.session, step, ctx, edit=True)
+    if parsed is not None and parsed[1] == EMERGENCY:  # 🆘 works from any message, however old
+        return _show(session, Step(to_emergency(session)), ctx, edit=True)
     valid = (
         parsed is not None
         and parsed[0] == session.seq
@@ -266,8 +244,6 @@ def _on_button(session: Session, data: str, ctx: Context) -> Outcome:
         stale = t("This menu is no longer current. Here is the current one.")
         outcome = _show(session, Step(session), ctx, edit=False, brief=True)
         return replace(outcome, effects=(AnswerButton(stale), *outcome.effects))
-    if parsed[1] == EMERGENCY:
-        return _show(session, Step(to_emergency(session)), ctx, edit=True)
     step = node_of(session).on_button(session, parsed[1], ctx)
     return _show(session, step, ctx, edit=True)
 
@@ -290,15 +266,18 @@ def _cancel(session: Session, ctx: Context) -> Outcome:
     return _again(session, notice, ctx)
 
 
-def _go(session: Session, state: str, params: dict[str, str], ctx: Context) -> Outcome:
+def _go(
+    session: Session, state: str, params: dict[str, str], ctx: Context, *, caution: bool = False
+) -> Outcome:
     if state == "emergency":
         return _show(session, Step(to_emergency(session)), ctx, edit=False)
+    notices: tuple[Bubble, ...] = (caution_line(),) if caution else ()
     if state in NEEDS_REGION and not session.region_code:
-        notice = bubble(t("First, please tell me where you are now."))
-        return _show(
-            session, Step(goto(session, "region_province"), notices=(notice,)), ctx, edit=False
-        )
-    return _show(session, Step(goto(session, state, **params)), ctx, edit=False)
+        notices += (bubble(t("First, please tell me where you are now.")),)
+        step = Step(goto(session, "region_province"), notices=notices)
+        return _show(session, step, ctx, edit=False, sos=caution)
+    step = Step(goto(session, state, **params), notices=notices)
+    return _show(session, step, ctx, edit=False, sos=caution)
 
 
 def _on_command(session: Session, command: CommandIn, ctx: Context) -> Outcome:
@@ -314,30 +293,54 @@ def _on_command(session: Session, command: CommandIn, ctx: Context) -> Outcome:
     return _go(session, target, {}, ctx)
 
 
+def _relay(session: Session, text: str, danger: Danger, ctx: Context) -> Outcome:
+    """Passes her words on whole (up to Telegram's limit), offering 🆘 if they speak of danger."""
+    if len(text) > MAX_RELAY_LENGTH:
+        return _again(session, too_long(), ctx, sos=True)
+    step = relay.on_text_compose(session, text, ctx)
+    if danger in (Danger.STRONG, Danger.SUICIDE):
+        step = replace(step, notices=(*step.notices, danger_offer()))
+        return _show(session, step, ctx, edit=False, sos=True)
+    return _show(session, step, ctx, edit=False)
+
+
 def _on_text(session: Session, text: str, ctx: Context) -> Outcome:
-    if len(text) > MAX_TEXT_LENGTH:
-        notice = bubble(
-            t("That message is too long for me. Please write just a few words, or use the buttons.")
-        )
-        return _again(session, notice, ctx)
     words = text.strip()
-    if is_cancel(words) and session.state != "relay_compose":
-        return _cancel(session, ctx)
-    if session.state not in OWN_WORDS_STATES and is_danger(words):
-        why = "suicide" if is_suicide(words) else "danger"
+    danger = danger_in(words)  # the whole text, whatever its length
+    if session.state == "relay_compose":
+        return _relay(session, text, danger, ctx)
+    if danger in (Danger.STRONG, Danger.SUICIDE):
+        why = "suicide" if danger is Danger.SUICIDE else "danger"
         return _show(session, Step(to_emergency(session, why)), ctx, edit=False)
-    if session.state not in OWN_WORDS_STATES and followups.is_stop(words):
+    if len(text) > MAX_TEXT_LENGTH:
+        return _again(session, too_long(), ctx, sos=True)
+    if is_cancel(words):
+        return _cancel(session, ctx)
+    own_words = session.state in OWN_WORDS_STATES
+    intent = None if own_words else route(words)
+    if intent is Intent.EMERGENCY:  # weak words and nothing else asked
+        return _show(session, Step(to_emergency(session, "weak")), ctx, edit=False)
+    if not own_words and followups.is_stop(words):
         return _show(session, followups.set_reminders(session, "off", ctx), ctx, edit=False)
     handler = node_of(session).on_text
+    caution = danger is Danger.WEAK and not own_words
     if handler is not None:
         step = handler(session, words, ctx)
+        if caution:
+            step = replace(step, notices=(*step.notices, caution_line()))
         stayed = step.session.state == session.state and step.session.params == session.params
-        return _show(session, step, ctx, edit=False, brief=stayed)
-    intent = route(words)
+        return _show(session, step, ctx, edit=False, brief=stayed, sos=caution)
+    topic = howto_topic(words)
+    if topic is not None and intent in (None, Intent.MENU):  # no other service named
+        step = howto.from_entry(session, topic, ctx) or howto.nearest(session, topic)
+        if caution:
+            step = replace(step, notices=(caution_line(), *step.notices))
+        stayed = step.session.state == session.state and step.session.params == session.params
+        return _show(session, step, ctx, edit=False, brief=stayed, sos=caution)
     if intent is None:
         return _again(session, bubble(not_understood()), ctx)
     state, params = INTENTS[intent]
-    return _go(session, state, params, ctx)
+    return _go(session, state, params, ctx, caution=caution)
 
 
 def _on_contact(session: Session, contact: ContactIn, ctx: Context) -> Outcome:

@@ -4,8 +4,10 @@ A message is normalised (lowercase, no accents, punctuation or emoji, letter run
 common slang expanded), cut into at most ``MAX_TOKENS`` tokens, and each token and each pair of
 adjacent tokens is looked up in a keyword table: exactly for short words, with a simple suffix
 strip (-nya, -an, -in, ...) and with ``rapidfuzz.fuzz.ratio`` for longer ones. When several
-intents match, a danger word always wins, then the most specific service; training and business
-capital are decided by whichever keyword comes first. The word lists are data,
+intents match, a strong danger word always wins, then the most specific service; training and
+business capital are decided by whichever keyword comes first. Weak danger words ("tolong",
+"takut", "help") only route to EMERGENCY when nothing else is asked. Routing reads the head of a
+message; the danger check (``danger_in``) reads all of it, however long. The word lists are data,
 flows/data/keywords.toml (read once, by flows/wordlists.py); the matching is here. Pure: no
 other I/O, no clock.
 """
@@ -17,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -39,6 +42,17 @@ class Intent(StrEnum):
     MY_REFERRALS = "my_referrals"
     PRIVACY = "privacy"
     MENU = "menu"
+    CAUTION = "caution"
+    """Weak danger words: never returned by ``route``; alone they route to EMERGENCY."""
+
+
+class Danger(StrEnum):
+    """How strongly a whole message speaks of danger (flows/data/keywords.toml)."""
+
+    NONE = ""
+    WEAK = "weak"
+    STRONG = "danger"
+    SUICIDE = "suicide"
 
 
 MAX_CHARS = 200
@@ -56,16 +70,26 @@ FUZZY_MIN_LEN = 4
 _LISTS = word_lists()
 
 DANGER_WORDS: tuple[str, ...] = _LISTS.danger
-"""Words that route to EMERGENCY wherever they appear in a message (flows/data/keywords.toml)."""
+"""Strong danger words: EMERGENCY wherever they appear in a message (flows/data/keywords.toml)."""
+
+WEAK_DANGER_WORDS: tuple[str, ...] = _LISTS.weak_danger
+"""Weak danger words: EMERGENCY only when the message asks for nothing else."""
+
+#: Intents whose words come from the top of the data file, not from its [intents] table.
+_DANGER_INTENTS = frozenset({Intent.EMERGENCY, Intent.CAUTION})
 
 
 def _keyword_table(intents: Mapping[str, tuple[str, ...]]) -> Mapping[Intent, tuple[str, ...]]:
-    """Keys the data file's keyword lists by intent; every intent but EMERGENCY has one."""
+    """Keys the data file's keyword lists by intent; the danger lists come from the top."""
     unknown = set(intents) - {i.value for i in Intent}
-    missing = {i.value for i in Intent if i is not Intent.EMERGENCY} - set(intents)
-    if unknown or missing or Intent.EMERGENCY.value in intents:
+    missing = {i.value for i in Intent if i not in _DANGER_INTENTS} - set(intents)
+    if unknown or missing or any(i.value in intents for i in _DANGER_INTENTS):
         raise ValueError(f"keyword intents: unknown {sorted(unknown)}, missing {sorted(missing)}")
-    return {Intent.EMERGENCY: DANGER_WORDS, **{Intent(k): v for k, v in intents.items()}}
+    return {
+        Intent.EMERGENCY: DANGER_WORDS,
+        Intent.CAUTION: WEAK_DANGER_WORDS,
+        **{Intent(k): v for k, v in intents.items()},
+    }
 
 
 _KEYWORDS: Mapping[Intent, tuple[str, ...]] = _keyword_table(_LISTS.intents)
@@ -113,20 +137,28 @@ def _clean_token(token: str) -> str:
     return _SLANG.get(token, token)
 
 
-def normalise(text: str) -> list[str]:
-    """Returns the cleaned tokens of the first MAX_CHARS characters / MAX_TOKENS words."""
-    head = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
+def normalise(text: str, *, whole: bool = False) -> list[str]:
+    """Returns the cleaned tokens of the first MAX_CHARS characters / MAX_TOKENS words.
+
+    With ``whole``, of the entire text (the danger check reads everything she wrote).
+    """
+    head = unicodedata.normalize("NFKD", (text if whole else text[:MAX_CHARS]).casefold())
     ascii_only = "".join(c for c in head if not unicodedata.combining(c))
-    tokens = _NON_WORD.sub(" ", ascii_only).split()[:MAX_TOKENS]
+    tokens = _NON_WORD.sub(" ", ascii_only).split()
+    if not whole:
+        tokens = tokens[:MAX_TOKENS]
     return [cleaned for cleaned in (_clean_token(tok) for tok in tokens) if cleaned]
 
 
+K = TypeVar("K")
+
+
 def _build_tables(
-    keywords: Mapping[Intent, Iterable[str]],
-) -> tuple[dict[str, Intent], dict[tuple[str, str], Intent]]:
+    keywords: Mapping[K, Iterable[str]],
+) -> tuple[dict[str, K], dict[tuple[str, str], K]]:
     """Splits the keyword table into normalised single words and word pairs."""
-    words: dict[str, Intent] = {}
-    pairs: dict[tuple[str, str], Intent] = {}
+    words: dict[str, K] = {}
+    pairs: dict[tuple[str, str], K] = {}
     for intent, phrases in keywords.items():
         for phrase in phrases:
             parts = [_collapse(p) for p in phrase.split()]
@@ -212,31 +244,102 @@ def _matches(tokens: list[str]) -> dict[Intent, int]:
 
 
 def route(text: str) -> Intent | None:
-    """Returns the intent of a short free-text message, or None if nothing is recognised."""
-    found = _matches(normalise(text))
-    if is_suicide(text):
+    """Returns the intent of a short free-text message, or None if nothing is recognised.
+
+    Strong danger or suicide words win; weak danger words alone route to EMERGENCY, but with
+    another request ("tolong info pelatihan") that request wins (see ``danger_in``).
+    """
+    tokens = normalise(text)
+    found = _matches(tokens)
+    if _suicide(tokens):
         return Intent.EMERGENCY
     for rank in _PRIORITY:
         hits = [(position, intent) for intent, position in found.items() if intent in rank]
         if hits:
             return min(hits)[1]
-    return None
+    return Intent.EMERGENCY if Intent.CAUTION in found else None
+
+
+def danger_in(text: str) -> Danger:
+    """How strongly the whole message, whatever its length, speaks of danger."""
+    tokens = normalise(text, whole=True)
+    if _suicide(tokens):
+        return Danger.SUICIDE
+    found = _matches(tokens)
+    if Intent.EMERGENCY in found:
+        return Danger.STRONG
+    return Danger.WEAK if Intent.CAUTION in found else Danger.NONE
 
 
 def is_danger(text: str) -> bool:
-    """Tells whether a message contains a danger word anywhere (it then routes to EMERGENCY)."""
-    return Intent.EMERGENCY in _matches(normalise(text)) or is_suicide(text)
+    """Tells whether a message, read whole, has a strong danger word or words of suicide."""
+    return danger_in(text) in (Danger.STRONG, Danger.SUICIDE)
 
 
 SUICIDE_PHRASES: tuple[tuple[str, ...], ...] = tuple(tuple(w.split()) for w in _LISTS.suicide)
 """Words of suicide (flows/data/keywords.toml), as word sequences."""
 
 
-def is_suicide(text: str) -> bool:
-    """Tells whether a message speaks of suicide (SEJIWA then comes first)."""
-    tokens = normalise(text)
+def _suicide(tokens: list[str]) -> bool:
+    """Tells whether these tokens hold a phrase of suicide, in order."""
     return any(
         tuple(tokens[i : i + len(phrase)]) == phrase
         for phrase in SUICIDE_PHRASES
         for i in range(len(tokens))
     )
+
+
+def is_suicide(text: str) -> bool:
+    """Tells whether a message, read whole, speaks of suicide (SEJIWA then comes first)."""
+    return _suicide(normalise(text, whole=True))
+
+
+class Topic(StrEnum):
+    """A how-to question: what it costs, what it asks, without a KTP, how to join."""
+
+    COST = "cost"
+    REQUIREMENTS = "requirements"
+    NO_KTP = "no_ktp"
+    JOIN = "join"
+
+
+def _topic_table(lists: Mapping[str, tuple[str, ...]]) -> Mapping[Topic, tuple[str, ...]]:
+    """Keys the data file's how-to word lists by topic, refusing unknown topics."""
+    unknown = set(lists) - {t.value for t in Topic}
+    if unknown:
+        raise ValueError(f"how-to topics: unknown {sorted(unknown)}")
+    return {Topic(k): v for k, v in lists.items()}
+
+
+_TOPIC_WORDS, _TOPIC_PAIRS = _build_tables(_topic_table(_LISTS.howto))
+_TOPIC_FUZZY = sorted(w for w in _TOPIC_WORDS if len(w) >= FUZZY_MIN_LEN + 1)
+#: When one message asks several things, the most specific topic answers.
+_TOPIC_ORDER = (Topic.NO_KTP, Topic.COST, Topic.REQUIREMENTS, Topic.JOIN)
+
+
+def _topic_word(token: str) -> Topic | None:
+    """The topic of one token: exactly, after a suffix, or as a typo of a long how-to word."""
+    if token in _TOPIC_WORDS:
+        return _TOPIC_WORDS[token]
+    for suffix in _SUFFIXES:
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= 3 and stem in _TOPIC_WORDS:
+            return _TOPIC_WORDS[stem]
+    if len(token) <= FUZZY_MIN_LEN or token in _NO_FUZZ:
+        return None
+    best = process.extractOne(token, _TOPIC_FUZZY, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+    return None if best is None else _TOPIC_WORDS[best[0]]
+
+
+def howto_topic(text: str) -> Topic | None:
+    """The how-to question a short message asks ("brp biayanya", "ga ada ktp"), if any."""
+    tokens = normalise(text)
+    found: set[Topic] = set()
+    for i, token in enumerate(tokens):
+        topic = _topic_word(token)
+        if topic is not None:
+            found.add(topic)
+        pair = _TOPIC_PAIRS.get((token, tokens[i + 1])) if i + 1 < len(tokens) else None
+        if pair is not None:
+            found.add(pair)
+    return next((t for t in _TOPIC_ORDER if t in found), None)

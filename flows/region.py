@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.intake import urgent
+from flows.intake.summary import submit
 from flows.node import (
     BACK,
     Context,
@@ -70,8 +72,11 @@ def choose(session: Session, code: str, ctx: Context) -> Step:
         return Step(session)
     if purpose(session) == "home":
         return Step(goto(with_answers(session, home_region=region.code), "going_home_plan"))
-    chosen = goto(replace(session, region_code=region.code), "menu")
-    return Step(chosen, notices=(saved_notice(region, ctx),))
+    located = replace(session, region_code=region.code)
+    if urgent.pending(located):  # her agreed call-back was waiting for this answer
+        sent = submit(located, ctx, urgent=True)
+        return replace(sent, notices=(saved_notice(region, ctx), *sent.notices))
+    return Step(goto(located, "menu"), notices=(saved_notice(region, ctx),))
 
 
 def search(session: Session, text: str, ctx: Context, province_code: str | None) -> Step:

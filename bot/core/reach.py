@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from bot.core import followups, notices
 from bot.core.services import Services
+from bot.core.text import MAX_MESSAGE_LENGTH
 from flows import desk
 from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
 from flows.services import OPEN_STATUSES
 from flows.status import ReferralStatus
-from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders, bubble
+from flows.types import (
+    AnswerFollowUp,
+    Bubble,
+    Button,
+    CreateReferral,
+    Screen,
+    SetReminders,
+    bubble,
+)
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
 from storage.erasure import erase_user
@@ -108,6 +117,18 @@ async def cancelled_by_her(services: Services, conn: Connection, referral: Refer
     )
 
 
+#: Her words and the header fit one message up to this length; longer, the header goes first.
+RELAY_ROOM = MAX_MESSAGE_LENGTH - 200
+
+
+def her_words(code: str, text: str) -> tuple[Bubble, ...]:
+    """Her message as the caseworker receives it: whole, in a message of its own if long."""
+    whole = desk.from_her(code, text)
+    if len(text) <= RELAY_ROOM:
+        return (whole,)
+    return (Bubble(whole.parts[:-1]), Bubble(whole.parts[-1:]))
+
+
 async def relayed_from_her(
     services: Services, conn: Connection, referral: Referral, text: str
 ) -> list[int]:
@@ -117,7 +138,7 @@ async def relayed_from_her(
         return []
     screen = Screen(
         "relay",
-        (desk.from_her(referral.code, text),),
+        her_words(referral.code, text),
         ((Button(desk.REPLY_LABEL, desk.button("relay", referral.code)),),),
     )
     return await notices.to_staff(services, conn, [worker], screen, kind="relay", referral=referral)

@@ -103,7 +103,8 @@ def on_button(session: Session, data: str, ctx: Context) -> Step | None:
     found, answer = answerable
     effect = AnswerFollowUp(found.id, answer.key)
     if answer.then is Then.EMERGENCY:
-        return Step(to_emergency(goto(session, "menu")), effects=(effect,))
+        why = "alerted" if answer.alert is not None else ""  # staff are told: she is told so
+        return Step(to_emergency(goto(session, "menu"), why), effects=(effect,))
     if answer.then is Then.MORE:
         return Step(goto(session, "followup_more"), effects=(effect,))
     after = goto(session, "followup_done", kind=found.kind, answer=answer.key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.danger_lines import danger_now, hotline_text
 from flows.hotlines import Hotline
 from flows.intake.common import _answer, _cancel_row
 from flows.node import Context, Step, emergency_button, goto, menu_button
@@ -34,20 +35,24 @@ def on_button_age(session: Session, action: str, ctx: Context) -> Step:
 
 
 def view_child_protection(session: Session, ctx: Context) -> Screen:
-    """Points an under-18 to SAPA 129 and, where the catalog has one, the local UPTD PPA."""
+    """Points an under-18 to child protection: the danger-now line, SAPA 129, the local UPTD PPA.
+
+    Nothing is kept; "confidential" is not promised (child protection may have to involve others).
+    """
     lines: list[Part] = [
         t(
-            "For anyone under 18, help comes from child protection services. They are free "
-            "and confidential."
+            "For anyone under 18, the people who help are child protection workers. It is "
+            "free. Nothing is kept here."
         )
     ]
+    now = danger_now(session, ctx)
+    if now is not None:
+        lines.append(now)
     for hotline in child_protection_lines(session, ctx):
-        lines.append(t("☎ {name}: {phone}", name=hotline.name, phone=Plain(hotline.phone)))
-        if hotline.whatsapp:
-            lines.append(t("WhatsApp: {number}", number=Plain(hotline.whatsapp)))
+        lines += (Plain(""), *hotline_text(hotline))
     return Screen(
         "child_protection",
-        (bubble(t("Thank you for telling me, Kak.")), Bubble(tuple(lines))),
+        (Bubble(tuple(lines)),),
         ((emergency_button(), menu_button()),),
     )
 

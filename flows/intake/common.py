@@ -14,7 +14,8 @@ ORIGIN_KEYS = ("key", "need", "kind")
 
 def begin(session: Session, ctx: Context, *, service: str, item: str, **answers: str) -> Step:
     """Starts a referral from an information screen (nothing is kept until she sends it)."""
-    if handler_for(session.region_code, service, ctx) is None:
+    region_later = service == "callback" and session.region_code is None  # asked after consent
+    if handler_for(session.region_code, service, ctx) is None and not region_later:
         return Step(
             session,
             notices=(
@@ -34,8 +35,8 @@ def begin(session: Session, ctx: Context, *, service: str, item: str, **answers:
 def next_step(session: Session) -> Session:
     """Moves to the first question not yet answered, or to the summary."""
     answers = dict(session.draft)
-    if "adult" not in answers:
-        return goto(session, "intake_age")
+    if "adult" not in answers:  # the urgent call-back asks her age on its one consent screen
+        return goto(session, "intake_urgent" if answers.get("fast") else "intake_age")
     if "consent_at" not in answers:
         return goto(session, "intake_urgent" if answers.get("fast") else "intake_consent")
     contact = answers.get("contact")
@@ -75,6 +76,8 @@ def _cancel_row() -> tuple[Button, ...]:
 def _office_name(session: Session, ctx: Context) -> Part:
     service = session.answer("service") or session.param("service")
     office = handler_for(session.region_code, service, ctx)
+    if office is None and session.region_code is None:
+        return t("the social services office of your region")
     return office.name if office else Plain("-")
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
-from flows.handling import handled_by
+from flows.handling import real_handler
 from flows.intake.common import _office_name
-from flows.intake.urgent import do_not_wait
+from flows.intake.summary import CONTACT_DAYS
 from flows.node import Context, Step, goto, quick_exit_button, wipe_reminder
+from flows.timing import next_office_moment
 from flows.types import (
     Bubble,
     Button,
@@ -23,52 +24,66 @@ from flows.types import (
 )
 
 
-def view_done(session: Session, ctx: Context) -> Screen:
-    """Confirms the request with its code and says what happens next, in her time zone."""
-    code = Plain(session.param("code"))
-    office = _office_name(session, ctx)
-    due = session.param("due")
-    when = Moment(datetime.fromisoformat(due)) if due else Moment(ctx.now)
+def _when_urgent(session: Session, ctx: Context) -> Text:
+    """When a caseworker will try to answer an urgent call-back: now, or when the office opens."""
+    region = ctx.regions.region(session.region_code) if session.region_code else None
+    zone = region.timezone if region else "Asia/Jakarta"
+    opens = next_office_moment(ctx.now, zone)
+    if opens <= ctx.now and session.param("contact") == "phone":
+        return t("A caseworker will try to call you as soon as they can, at your safe time.")
+    if opens <= ctx.now:
+        return t("A caseworker will try to contact you as soon as they can, in office hours.")
+    return t(
+        "The office is closed now. A caseworker will try to contact you from {when}.",
+        when=Moment(opens),
+    )
+
+
+def next_line(session: Session, ctx: Context) -> Text:
+    """What happens next, promising only what usually happens (never a deadline)."""
     contact = session.param("contact")
-    urgent_parts: tuple[Text, ...] = ()
-    if session.param("urgent") and contact == "phone":
-        nxt = t(
-            "A caseworker from {office} will try to call you as soon as they can, at your safe "
-            "time.",
-            office=office,
-        )
-        urgent_parts = (do_not_wait(),)
-    elif session.param("urgent") and contact != "visit":
-        nxt = t(
-            "A caseworker from {office} will try to contact you as soon as they can, in office "
-            "hours.",
-            office=office,
-        )
-        urgent_parts = (do_not_wait(),)
-    elif contact == "visit":
-        nxt = t(
+    if session.param("urgent") and contact != "visit":
+        return _when_urgent(session, ctx)
+    if contact == "visit":
+        return t(
             "You can go to {office} whenever you are ready and mention this code.",
-            office=office,
+            office=_office_name(session, ctx),
         )
-    elif contact == "phone":
-        nxt = t(
-            "A caseworker from {office} will call you at your safe time, at the latest by {when}.",
-            office=office,
-            when=when,
+    days = CONTACT_DAYS
+    if contact == "phone":
+        return t(
+            "A caseworker usually calls you at your safe time within {days} working days.",
+            days=days,
         )
-    else:
-        nxt = t(
-            "A caseworker from {office} will write to you in this chat, at the latest by {when}.",
-            office=office,
-            when=when,
-        )
+    return t("A caseworker usually replies in this chat within {days} working days.", days=days)
+
+
+def _follow_line(session: Session) -> Text:
+    """Where to look, and from when it is worth looking (a usual time, not a deadline)."""
+    due = session.param("due")
+    if session.param("urgent") or session.param("contact") == "visit" or not due:
+        return t("You can follow it in 📋 My requests.")
+    return t(
+        "If you have heard nothing by {date}, look in 📋 My requests.",
+        date=Moment(datetime.fromisoformat(due), "date"),
+    )
+
+
+def view_done(session: Session, ctx: Context) -> Screen:
+    """Confirms the request with its code, who really handles it and what usually happens next."""
+    code = Plain(session.param("code"))
+    handler = real_handler(session.region_code, session.param("service"), ctx)
+    urgent_parts: tuple[Text, ...] = ()
+    if session.param("urgent") and session.param("contact") != "visit":
+        urgent_parts = (t("If you are in danger now, do not wait: call 110 or 112."),)
+    who = (t("Handled by: {handler}.", handler=handler),) if handler is not None else ()
     bubbles: tuple[Bubble, ...] = (
         bubble(
             t("✅ Your request has been sent. Your reference code is {code}.", code=code),
-            nxt,
-            *handled_by(session.region_code, session.param("service"), ctx),
+            *who,
+            next_line(session, ctx),
             *urgent_parts,
-            t("You can follow it in 📋 My requests."),
+            _follow_line(session),
         ),
     )
     rows: tuple[tuple[Button, ...], ...] = (

@@ -49,10 +49,9 @@ async def test_kota_surabaya_sees_province_and_national_entries_and_reaches_the_
     her, code = await ask(jembatan, Request(region=SURABAYA))
     told = "\n".join(sent_to(her))
     assert f"kode referensi Kakak {code}" in told or code in told
-    assert (
-        "Belum ada petugas khusus untuk Kota Surabaya, jadi permintaan Kakak ditangani tim untuk"
-        " seluruh Jawa Timur." in told
-    ), "she is told which level handles it"
+    assert "Yang menangani: tim layanan sosial untuk Jawa Timur." in told, (
+        "she is told which level handles it"
+    )
     notice = "\n".join(sent_to(rina))
     assert code in notice and "Kota Surabaya" in notice, "the province's caseworker is told"
     await rina.press("✋ Ambil")

@@ -82,7 +82,8 @@ async def test_edited_message_and_5000_characters(jembatan: Jembatan) -> None:
     await at_regency_step(user)
     await user.send("x" * 5000)
     assert user.bot_messages[-2].text == (
-        "Pesannya terlalu panjang untuk saya. Tulis beberapa kata saja, atau pakai tombol."
+        "Pesannya terlalu panjang untuk saya. Kalau Kakak sedang dalam bahaya, tekan 🆘 Darurat. "
+        "Selain itu, tulis singkat saja atau pakai tombol."
     )
     await user.edit_sent(text="kupang")
     assert (

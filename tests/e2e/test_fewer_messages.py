@@ -12,10 +12,11 @@ async def test_the_confirmation_is_one_message_that_outlives_the_check_in_answer
     her, code = await ask(jembatan)  # answers the check-in offer with "✅ Ya, boleh"
     texts = [m.text or "" for m in her.bot_messages]
     [confirmation] = [t for t in texts if f"Kode Kakak: {code}" in t]
-    assert "Petugas dari Dinas Sosial Kota Kediri akan menghubungi Kakak lewat chat ini" in (
-        confirmation
-    ), "who will reach her and how, in the same message as her code"
-    assert "paling lambat" in confirmation and "📋 Permintaan saya" in confirmation
+    assert "Yang menangani: Dinas Sosial Kota Kediri." in confirmation
+    assert "Petugas biasanya membalas lewat chat ini dalam 2 hari kerja." in (confirmation), (
+        "who will reach her and how, in the same message as her code"
+    )
+    assert "paling lambat" not in confirmation and "📋 Permintaan saya" in confirmation
     assert her.last_message.startswith("Pesan tanya kabar aktif."), "the answer, then the menu"
     assert "Mau lihat apa, Kak?" in her.last_message
     calls = [c.method for c in jembatan.sim.calls]

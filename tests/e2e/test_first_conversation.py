@@ -78,7 +78,7 @@ async def test_emergency_numbers_with_verified_dates(jembatan: Jembatan) -> None
     chat = "\n".join(m.text or "" for m in user.bot_messages)
     for number in ("110", "112", "129", "0811-1129-129"):
         assert number in chat
-    assert "terakhir dicek 23 November 2026" in chat
+    assert chat.count("(Nomor dicek 23 November 2026.)") == 1
     assert user.last_buttons[-2:] == ["☰ Menu", "🧹 Keluar cepat"]
     await user.press("☰ Menu")
     assert "Mau lihat apa, Kak?" in user.last_message

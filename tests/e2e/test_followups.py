@@ -150,7 +150,9 @@ async def test_arrival_check_after_the_travel_date_and_help_goes_to_staff(
     await at(jembatan, datetime(2026, 12, 1, 0, 0, tzinfo=UTC))  # 08:00 WITA the day after
     assert "apakah Kakak sudah sampai di rumah dengan selamat?" in her.last_message
     await her.press("🆘 Saya butuh bantuan")
-    assert "Polisi: 110" in "\n".join(sent_to(her)[-4:]), "the emergency numbers are shown"
+    shown = "\n".join(sent_to(her)[-4:])
+    assert "telepon 110 (polisi)" in shown, "the emergency numbers are shown"
+    assert "Petugas sudah diberi tahu." in shown, "she is told that staff were alerted"
     assert "butuh bantuan setelah perjalanan" in sent_to(ana)[-1]
 
 

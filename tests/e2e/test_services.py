@@ -88,8 +88,10 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     print(f"training referral from /start: {tap.taps} taps")
     assert tap.taps <= 12, f"{tap.taps} taps"
     confirmation = chat_text(user, 4)
-    assert "✅ Permintaan sudah terkirim. Kode Kakak:" in confirmation
-    assert "paling lambat" in confirmation and "WIB" in confirmation
+    assert "✅ Terkirim. Kode Kakak:" in confirmation
+    assert "Yang menangani: Dinas Sosial Kota Kediri." in confirmation
+    assert "biasanya membalas lewat chat ini dalam 2 hari kerja" in confirmation
+    assert "paling lambat" not in confirmation, "no deadline nothing enforces"
 
     assert jembatan.services is not None
     stored = await jembatan.services.referrals.for_user(
@@ -229,10 +231,9 @@ async def test_her_requests_show_status_in_plain_words_and_can_be_cancelled(
     user = jembatan.user()
     await in_region(user, "jakbar", "Kota Administrasi Jakarta Barat (DKI Jakarta)")
     await user.press("🆘 Bantuan darurat")
-    await user.press("📞 Minta petugas segera menghubungi saya")
-    await user.press(ADULT)
+    await user.press(CALLBACK)
     assert "Mendesak: ya" in user.last_message
-    await user.press(CONSENT_YES)  # the urgent call-back: sent with her consent
+    await user.press(URGENT_YES)  # the urgent call-back: sent with her consent
     await user.press("📋 Permintaan saya")
     assert user.last_buttons[0].endswith("· Terkirim, menunggu petugas")
     await user.press(user.last_buttons[0])
@@ -263,7 +264,7 @@ async def test_typed_words_route_to_the_right_place(jembatan: Jembatan) -> None:
         await user.send(words)
         assert user.last_message.startswith(expected) or expected in chat_text(user, 3), words
     await user.send("dipukul")
-    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+    assert "jangan tunggu: telepon 110 (polisi) atau 112" in chat_text(user, 8)
     await user.send("asdfgh")
     assert "saya belum mengerti" in chat_text(user, 2)
     assert jembatan.services is not None
@@ -281,7 +282,7 @@ async def test_danger_words_open_emergency_even_in_the_middle_of_a_request(
     await user.press(user.last_buttons[0])
     await user.press("🙋 Saya mau ikut")
     await user.send("tolong saya takut")
-    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+    assert "jangan tunggu: telepon 110 (polisi) atau 112" in chat_text(user, 8)
 
 
 BROKEN_CATALOG = Path(__file__).resolve().parents[1] / "flows" / "data" / "broken_catalog"
@@ -315,7 +316,7 @@ async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) ->
     await user.press(ADULT)
     assert "🆘 Darurat" in user.last_buttons
     await user.press("🆘 Darurat")
-    assert "Kalau Kakak sedang dalam bahaya" in chat_text(user, 8)
+    assert "jangan tunggu: telepon 110 (polisi) atau 112" in chat_text(user, 8)
     await user.press("‹ Kembali")
     assert "Hak Kakak" in chat_text(user, 4), "back at the consent, where she was"
     await user.press(CONSENT_YES)
@@ -330,9 +331,8 @@ async def test_typing_batal_after_sending_does_not_pretend_to_cancel(jembatan: J
     user = jembatan.user()
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press("🆘 Bantuan darurat")
-    await user.press("📞 Minta petugas segera menghubungi saya")
-    await user.press(ADULT)
-    await user.press(CONSENT_YES)
+    await user.press(CALLBACK)
+    await user.press(URGENT_YES)
     await user.send("batal")
     assert "Tidak ada yang sedang berjalan untuk dibatalkan" in chat_text(user, 2)
     assert jembatan.services is not None
@@ -358,7 +358,8 @@ async def test_the_health_facility_she_asked_for_is_stored_encrypted(jembatan: J
 
 
 EMERGENCY_SCREEN = "🆘 Bantuan darurat"
-CALLBACK = "📞 Minta petugas segera menghubungi saya"
+CALLBACK = "📞 Minta dihubungi petugas (jam kerja)"
+URGENT_YES = "✅ Saya setuju (umur saya 18 tahun ke atas)"
 
 
 async def test_danger_words_are_answered_first_then_the_numbers_in_two_bubbles(
@@ -372,9 +373,11 @@ async def test_danger_words_are_answered_first_then_the_numbers_in_two_bubbles(
     assert len(shown) <= 2, shown
     assert shown[0].startswith("Terima kasih sudah cerita, Kak. Keselamatan Kakak yang utama.")
     numbers = shown[-1]
-    assert numbers.index("129") < numbers.index("Polisi: 110")
+    assert numbers.startswith("Kalau Kakak dalam bahaya sekarang, jangan tunggu: telepon 110")
+    assert numbers.index("110") < numbers.index("SAPA") < numbers.index("SEJIWA")
+    assert "WhatsApp 0811-1129-129 kalau tidak bisa bicara" in numbers
+    assert numbers.count("dicek") == 1, "one date for all the numbers"
     assert "Kemenkes" not in "\n".join(shown), "an information line is not a danger line"
-    assert "Layanan darurat: 112" in numbers and "112: 112" not in numbers
     assert all(line.count(": ") <= 1 for line in numbers.splitlines()), "no double colons"
 
 
@@ -385,9 +388,9 @@ async def test_words_of_suicide_put_sejiwa_first(jembatan: Jembatan) -> None:
     await user.send("saya mau bunuh diri")
     shown = [m.text or "" for m in user.bot_messages[before:]]
     assert len(shown) <= 2
-    assert shown[0].startswith("Terima kasih sudah cerita, Kak.")
-    assert shown[-1].startswith("☎ SEJIWA"), shown[-1]
-    assert "119" in shown[-1]
+    assert shown[0].startswith("Kakak tidak sendirian. Kalau ingin bicara sekarang, telepon 119")
+    assert "IGD" in shown[0] and "dalam bahaya" not in shown[0], "its own opening"
+    assert shown[-1].index("SEJIWA") < shown[-1].index("SAPA"), shown[-1]
 
 
 async def test_urgent_call_back_takes_three_taps_and_promises_only_what_is_true(
@@ -395,19 +398,18 @@ async def test_urgent_call_back_takes_three_taps_and_promises_only_what_is_true(
 ) -> None:
     user = jembatan.user()
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
-    await user.press(EMERGENCY_SCREEN)
     tap = TapCounter(user)
+    await tap.press(EMERGENCY_SCREEN)
     await tap.press(CALLBACK)
-    await tap.press(ADULT)
     consent = user.last_message
     assert "polisi atau Satpol PP, kecuali Kakak sendiri yang minta" in consent
     assert "jangan tunggu: telepon 112 atau 110" in consent
-    await tap.press(CONSENT_YES)
-    assert tap.taps <= 3
+    await tap.press(URGENT_YES)
+    assert tap.taps <= 3, "from the menu: 🆘, the call-back, one consent with her age"
     done = chat_text(user, 4)
     assert "Kode Kakak" in done
     assert "akan berusaha menghubungi Kakak" in done
-    assert "jangan tunggu: telepon 112 atau 110" in done
+    assert "jangan tunggu: telepon 110 atau 112" in done
     assert "paling lambat" not in done, "no date it cannot keep"
     assert jembatan.services is not None
     rows = await jembatan.services.db.fetchall("SELECT urgency, status FROM referrals")
@@ -419,9 +421,11 @@ async def test_an_urgent_call_back_under_18_leads_to_child_protection(jembatan: 
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press(EMERGENCY_SCREEN)
     await user.press(CALLBACK)
-    await user.press("Belum, di bawah 18")
+    await user.press("Saya belum 18 tahun")
     shown = chat_text(user, 2)
     assert "129" in shown
+    assert "telepon 110 (polisi) atau 112" in shown, "in danger now: 110 / 112"
+    assert "rahasia" not in shown, "child protection cannot promise confidentiality"
     assert "keluarga" not in shown, "nothing suggests her family will be involved"
     assert jembatan.services is not None
     assert await jembatan.services.db.fetchall("SELECT id FROM referrals") == []

@@ -161,17 +161,18 @@ def test_cancel_and_unknown_commands() -> None:
     assert driver.session.state == "region_province"
 
 
-def test_emergency_lists_hotlines_with_verified_dates() -> None:
+def test_emergency_lists_hotlines_with_one_checked_date() -> None:
     driver = started()
     driver.command("darurat")
     assert driver.screen is not None and driver.screen.name == "emergency"
-    bubbles = driver.screen.bubbles
-    national = [h for h in driver.ctx.catalog.hotlines_for(None) if h.key != "halo-kemenkes"]
-    assert len(bubbles) == 2, "the numbers come in one bubble after the first line"
-    flat = repr(bubbles)
-    for number in ("110", "112", "129", "0811-1129-129"):
-        assert f"'{number}'" in flat
-    assert flat.count("last verified") == len(national)
+    assert len(driver.screen.bubbles) == 1, "from a button: the numbers only, in one bubble"
+    texts = driver.texts()
+    assert texts[0].startswith("If you are in danger now, do not wait: call {police} (police)")
+    flat = repr(driver.screen.bubbles)
+    assert "'110'" in flat and "'112'" in flat, "110 and 112 open the numbers"
+    for number in ("Telepon 129", "0811-1129-129", "119 lalu tekan 8"):
+        assert number in flat
+    assert texts.count("(Numbers checked {date}.)") == 1
 
 
 def test_every_button_on_every_screen_does_something() -> None:

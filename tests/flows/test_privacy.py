@@ -46,7 +46,8 @@ def in_kupang(*, shared: bool = False, with_request: bool = False) -> FlowDriver
 def test_privacy_menu_lists_her_rights_and_keeps_the_explanation() -> None:
     driver = in_kupang(with_request=True)
     driver.command("privasi")
-    assert driver.buttons() == [
+    assert driver.buttons()[-1] == "🆘 Emergency", "every screen with buttons carries 🆘"
+    assert driver.buttons()[:-1] == [
         "👁 My data",
         "📄 Send me a copy",
         "✏️ Correct my data",
@@ -252,7 +253,7 @@ def test_without_open_requests_only_the_region_can_be_corrected() -> None:
     driver = in_kupang()
     driver.command("privasi")
     driver.press("✏️ Correct my data")
-    assert driver.buttons() == ["📍 My region", "‹ Back", "☰ Menu"]
+    assert driver.buttons() == ["📍 My region", "‹ Back", "☰ Menu", "🆘 Emergency"]
     driver.press("📍 My region")
     assert driver.session.state == "region_province"
 

@@ -23,6 +23,7 @@ def test_every_intent_has_its_words_from_the_data_file() -> None:
     lists = word_lists()
     assert set(_KEYWORDS) == set(Intent)
     assert _KEYWORDS[Intent.EMERGENCY] == lists.danger
+    assert _KEYWORDS[Intent.CAUTION] == lists.weak_danger
     for name, words in lists.intents.items():
         assert _KEYWORDS[Intent(name)] == words
     words = [w for ws in _KEYWORDS.values() for w in ws] + list(lists.slang) + list(lists.no_fuzz)

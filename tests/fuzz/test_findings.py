@@ -115,4 +115,4 @@ async def test_a_request_can_be_sent_at_the_end_of_2027(jembatan: Jembatan) -> N
     jembatan.clock.now = datetime(2027, 12, 30, 3, 0, tzinfo=UTC)  # Thursday, 10:00 in Kupang
     await user.press("✅ Kirim")
     sent = [m.text or "" for m in user.bot_messages[-5:]]
-    assert any(text.startswith("✅ Permintaan sudah terkirim") for text in sent), sent
+    assert any(text.startswith("✅ Terkirim. Kode Kakak:") for text in sent), sent
