@@ -67,7 +67,7 @@ async def test_rupiah_amounts_are_formatted_for_her_language(jembatan: Jembatan)
         await english.press("Kota Kupang (Nusa Tenggara Timur)")
     await english.press("🏠 Going home")
     text = chat_text(english, 3)
-    assert "IDR5,050,000" in text and "Rp5.050.000" not in text and "{IDR" not in text
+    assert "Rp 5,050,000" in text and "Rp5.050.000" not in text and "{IDR" not in text
 
 
 async def test_english_names_the_office_with_an_article(jembatan: Jembatan) -> None:

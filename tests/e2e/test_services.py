@@ -253,9 +253,9 @@ async def test_typed_words_route_to_the_right_place(jembatan: Jembatan) -> None:
     routes = {
         "mau kerja": "Pelatihan dan bantuan usaha di Kota Kediri",
         "jait": "Pelatihan dan bantuan usaha di Kota Kediri",
-        "tes hiv": "Tempat yang bisa didatangi untuk: 🔬 Tes HIV dan IMS (rahasia)",
-        "hamill": "Tempat yang bisa didatangi untuk: 🤰 Kehamilan dan KB",
-        "bpjs": "Tempat yang bisa didatangi untuk: 🪪 Bantuan BPJS PBI/KIS",
+        "tes hiv": "Tempat yang bisa didatangi untuk tes HIV dan IMS:",
+        "hamill": "Tempat yang bisa didatangi untuk kehamilan dan KB:",
+        "bpjs": "Tempat yang bisa didatangi untuk bantuan BPJS PBI/KIS:",
         "sakitt": "Layanan apa yang Kakak cari?",
         "pulng kampung": "Kampung halaman Kakak di mana?",
     }
