@@ -9,8 +9,8 @@ from tests.e2e.test_desk import staff
 from tests.e2e.test_followups import sent_to
 
 SURABAYA = ("surabaya", "Kota Surabaya (Jawa Timur)")
-RSBKW = "Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)"
-ATENSI = "Rehabilitasi sosial ATENSI dari Kementerian Sosial (lewat Dinas Sosial)"
+RSBKW = "Pelatihan menjahit, memasak, dan salon di Kediri (sekitar 4 bulan)"
+ATENSI = "Pendampingan dan bantuan ATENSI dari Kementerian Sosial (lewat Dinas Sosial)"
 HIV_TEST = "Tes HIV dan IMS (VCT/KTS) di Puskesmas terdekat atau RSUD"
 
 

@@ -70,7 +70,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press_paging("Kota Kediri")
     await tap.press("🎓 Pelatihan dan bantuan usaha")
     assert user.last_message.startswith("Pelatihan dan bantuan usaha di Kota Kediri")
-    await tap.press("Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)")
+    await tap.press("Pelatihan menjahit, memasak, dan salon di Kediri (sekitar 4 bulan)")
     details = chat_text(user, 3)
     for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "🪪 Tanpa KTP:"):
         assert expected in details
