@@ -82,3 +82,19 @@ async def test_a_location_far_from_indonesia_is_not_guessed(jembatan: Jembatan) 
     await user.send_location(lat=51.5, lon=-0.12)
     assert "Saya tidak menemukan kota atau kabupaten di dekat lokasi itu" in saved(user)
     assert user.last_message.startswith("Kakak sekarang ada di kota atau kabupaten mana?")
+
+
+async def test_a_location_in_the_middle_of_a_request_keeps_her_step(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await choose_indonesian(user)
+    await user.send("kota kupang")
+    await user.press("🎓 Pelatihan dan bantuan usaha")
+    await user.press(user.last_buttons[0])
+    await user.press("🙋 Saya mau ikut")
+    asked = user.last_message
+    assert "Ya, 18 tahun ke atas" in user.last_buttons
+    await user.send_location(lat=-2.54, lon=140.70)
+    texts = [m.text or "" for m in user.bot_messages[-2:]]
+    assert texts[0].startswith("Saya hanya bisa membaca teks dan tombol.")
+    assert user.last_message == asked, "the step she was on is shown again"
+    assert "Ya, 18 tahun ke atas" in user.last_buttons

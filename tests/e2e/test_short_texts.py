@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.simulator import SimUser
-from tests.auxil.asking import Request, ask
+from tests.auxil.asking import ANY_TIME, Request, ask
 from tests.auxil.harness import Jembatan
 
 
@@ -60,3 +60,23 @@ async def test_deleting_everything_answers_in_her_language_without_buttons(
         "If you write to me again, we start from the beginning."
     )
     assert user.last_buttons == []
+
+
+async def test_the_summary_names_the_health_service_once(jembatan: Jembatan) -> None:
+    her = jembatan.user()
+    await her.send("/start")
+    await her.press("Bahasa Indonesia")
+    await her.send("kota kupang")
+    await her.press("🩺 Layanan kesehatan")
+    await her.press("🔬 Tes HIV dan IMS (rahasia)")
+    assert her.last_message.startswith("Tempat yang bisa didatangi untuk tes HIV dan IMS:")
+    await her.press("Tes HIV dan IMS (VCT/KTS) di Puskesmas terdekat atau RSUD")
+    await her.press("🙋 Bantu saya ke sana")
+    await her.press("Ya, 18 tahun ke atas")
+    await her.press("✅ Saya setuju")
+    await her.press(ANY_TIME)
+    await her.press("Lewati")
+    await her.press("Ya, hanya saya")
+    summary = her.last_message
+    assert "• Bantuan: Tes HIV dan IMS (VCT/KTS) di Puskesmas terdekat atau RSUD" in summary
+    assert "Layanan kesehatan:" not in summary, "no double label"
