@@ -20,7 +20,7 @@ async def test_a_programme_and_going_home_show_their_notes(jembatan: Jembatan) -
     user = jembatan.user()
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press("🏠 Pulang kampung")
-    assert "menunggu verifikasi data oleh LKS" in chat_text(user, 3)
+    assert "menunggu pengecekan data oleh LKS (lembaga sosial)" in chat_text(user, 3)
     await user.press("☰ Menu")
     await user.press("🎓 Pelatihan dan bantuan usaha")
     await user.press(user.last_buttons[0])
