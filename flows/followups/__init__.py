@@ -156,9 +156,8 @@ STATE_WORDS: dict[str, Text] = {
     "off": t("Check-ins are off."),
 }
 REMINDERS_OFFER = t(
-    "May I send you a short message later, for example to ask whether a caseworker has "
-    "contacted you? Your screen shows only a neutral line. Never at night; you can stop them "
-    "any time."
+    "May I send a short message later, for example to ask if a caseworker contacted you? "
+    "Your screen shows only a neutral line. Never at night; stop any time."
 )
 
 

@@ -32,6 +32,15 @@ async def test_the_check_in_offer_is_one_short_question(jembatan: Jembatan) -> N
     assert "Baik, tidak ada pesan tanya kabar." in her.last_message
 
 
+def test_the_check_in_offer_is_as_short_in_english() -> None:
+    from bot.core.i18n import Catalogs
+    from flows.followups import REMINDERS_OFFER
+
+    offer = Catalogs.load().translator("en").render(REMINDERS_OFFER)
+    assert offer.startswith("May I send a short message later")
+    assert words(offer) <= 30, f"{words(offer)} words: {offer}"
+
+
 async def test_check_ins_are_named_the_same_way_in_privacy(jembatan: Jembatan) -> None:
     her, _ = await ask(jembatan, Request(check_ins=False))
     await her.send("/privasi")
