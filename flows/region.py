@@ -132,8 +132,8 @@ def view_province(session: Session, ctx: Context) -> Screen:
     )
     if purpose(session) == "home":
         question = t(
-            "Where is home, the place you want to go back to? Choose the province, or type "
-            "the name of the city or regency."
+            "Where is home, the place you want to go back to? Type the name of the city or "
+            "regency, or choose the province first."
         )
     return Screen("region_province", (bubble(question),), rows + _footer(session, back=False))
 

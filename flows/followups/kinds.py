@@ -295,7 +295,7 @@ KINDS: dict[str, Kind] = {
                 Answer(
                     "arrived",
                     t("✅ I arrived safely"),
-                    reply=t("We are glad you arrived safely. Take care, Kak."),
+                    reply=t("I am glad you arrived safely. Take care, Kak."),
                 ),
                 Answer("help", t("🆘 I need help"), Then.EMERGENCY, alert=_needs_help_alert),
             ),
