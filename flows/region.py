@@ -98,6 +98,11 @@ def search(session: Session, text: str, ctx: Context, province_code: str | None)
 
 def suggest_near(session: Session, latitude: float, longitude: float, ctx: Context) -> Step:
     """Offers the kab/kota nearest to a location she sent; the location itself is not kept."""
+    province = ctx.regions.nearest_province(latitude, longitude)
+    if province is not None:
+        notice = t("This is the nearest to the location you sent (I have not kept it).")
+        chosen = goto(session, "region_regency", province=province.code)
+        return Step(chosen, (bubble(notice),))
     found = ctx.regions.nearest(latitude, longitude, limit=MAX_CANDIDATES - 1)
     if not found:
         notice = t(

@@ -331,6 +331,11 @@ class RegionDirectory:
         found = (self._regions.get(code) for code in nearest(latitude, longitude, limit))
         return [region for region in found if region is not None]
 
+    def nearest_province(self, latitude: float, longitude: float) -> Province | None:
+        """The province whose point is nearest, where only the province is placed (DKI Jakarta)."""
+        first = nearest(latitude, longitude, 1)
+        return self._provinces.get(first[0]) if first else None
+
     def search_provinces(self, text: str, *, limit: int = 3) -> list[Province]:
         """Provinces whose name or common abbreviation ("jatim", "ntt") matches the text."""
         query = PROVINCE_PREFIX.sub("", normalize(text))

@@ -98,3 +98,14 @@ async def test_a_location_in_the_middle_of_a_request_keeps_her_step(jembatan: Je
     assert texts[0].startswith("Saya hanya bisa membaca teks dan tombol.")
     assert user.last_message == asked, "the step she was on is shown again"
     assert "Ya, 18 tahun ke atas" in user.last_buttons
+
+
+async def test_a_location_in_jakarta_opens_the_jakarta_list(jembatan: Jembatan) -> None:
+    user = jembatan.user()
+    await choose_indonesian(user)
+    await user.send_location(lat=-6.17, lon=106.76)  # West Jakarta
+    assert "Ini yang paling dekat dengan lokasi yang Kakak kirim" in saved(user)
+    assert user.last_message == "Pilih kota/kabupaten di Daerah Khusus Ibukota Jakarta:"
+    assert "Kota Administrasi Jakarta Barat" in user.last_buttons
+    await user.press("Kota Administrasi Jakarta Barat")
+    assert "Kakak di Kota Administrasi Jakarta Barat" in saved(user)

@@ -101,8 +101,28 @@ def _owner(names: Names, provinces: tuple[str, ...], key: str) -> tuple[int, str
     return None
 
 
+def _province(name: str, provinces: tuple[str, ...]) -> tuple[int, str] | None:
+    """(1, province) for a place named like its province ("Jakarta"), which no kab/kota is."""
+    found = default_directory().search_provinces(name, limit=1)
+    if found and found[0].code in provinces and _key(name) in _province_keys(found[0].code):
+        return (1, found[0].code)
+    return None
+
+
+def _province_keys(code: str) -> set[str]:
+    """Squashed names a province is typed as: its name, short name and the "Jakarta" in DKI's."""
+    province = default_directory().province(code)
+    if province is None:
+        return set()
+    keys = {_key(province.name), _key(province.short_name)}
+    return keys | {_key(province.short_name.split()[-1])}
+
+
 def derive(source: Path) -> dict[str, tuple[float, float]]:
-    """Kab/kota code → (latitude, longitude) from a ``rg_cities1000.csv``."""
+    """Kab/kota code (or province code, see below) → (latitude, longitude) from the places.
+
+    A province none of whose kab/kota could be placed gets its own point (DKI Jakarta).
+    """
     names = _names()
     # kab/kota → level → points; the point comes from the best level found (its own name first).
     points: dict[str, dict[int, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
@@ -110,11 +130,19 @@ def derive(source: Path) -> dict[str, tuple[float, float]]:
         for row in csv.DictReader(handle):
             if row["cc"].strip() != "ID" or row["admin1"] not in _PROVINCES:
                 continue
-            owner = _owner(names, _PROVINCES[row["admin1"]], _key(row["name"]))
+            provinces = _PROVINCES[row["admin1"]]
+            owner = _owner(names, provinces, _key(row["name"])) or _province(row["name"], provinces)
             if owner is not None:
                 level, code = owner
                 points[code][level].append((float(row["lat"]), float(row["lon"])))
-    known = {r.code for r in default_directory().all_regions()}
+    directory = default_directory()
+    known = {r.code for r in directory.all_regions()}
+    # A province only where none of its kab/kota has a point of its own (DKI Jakarta).
+    known |= {
+        p.code
+        for p in directory.provinces()
+        if not any(r.code in points for r in directory.regencies(p.code))
+    }
     centroids: dict[str, tuple[float, float]] = {}
     for code, by_level in sorted(points.items()):
         if code not in known:
@@ -140,7 +168,7 @@ def main() -> None:
         writer.writerow(("code", "lat", "lon"))
         for code, (lat, lon) in centroids.items():
             writer.writerow((code, f"{lat:.4f}", f"{lon:.4f}"))
-    print(f"{len(centroids)} kab/kota written to {target}")
+    print(f"{len(centroids)} points (kab/kota, or a province) written to {target}")
 
 
 if __name__ == "__main__":
