@@ -37,6 +37,7 @@ from flows.types import (
     EditScreen,
     Effect,
     Input,
+    LocationIn,
     MediaIn,
     Outcome,
     Plain,
@@ -355,6 +356,15 @@ def _on_contact(session: Session, contact: ContactIn, ctx: Context) -> Outcome:
     return _again(session, notice, ctx)
 
 
+def _on_location(session: Session, location: LocationIn, ctx: Context) -> Outcome:
+    """A location suggests where she is now, except in a request, a message or choosing home."""
+    choosing_home = session.state.startswith("region_") and region.purpose(session) == "home"
+    if session.state.startswith("intake_") or session.state in OWN_WORDS_STATES or choosing_home:
+        return _again(session, _media_notice("location"), ctx)
+    step = region.suggest_near(session, location.latitude, location.longitude, ctx)
+    return _show(session, step, ctx, edit=False)
+
+
 def _media_notice(kind: str) -> Bubble:
     if kind == "edited":
         return bubble(t("I can't read edited messages. Please send a new message instead."))
@@ -400,6 +410,8 @@ def handle(session: Session, inp: Input, ctx: Context) -> Outcome:
             return _on_text(session, text, ctx)
         case ContactIn():
             return _on_contact(session, inp, ctx)
+        case LocationIn():
+            return _on_location(session, inp, ctx)
         case MediaIn(kind=kind):
             return _again(session, _media_notice(kind), ctx)
     return Outcome(session)

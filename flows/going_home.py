@@ -30,7 +30,7 @@ def view_support(session: Session, ctx: Context) -> Screen:
             bubble(
                 t(
                     "Help to go home is arranged by the social services office of the place where "
-                    "you are now. Jembatan has no details for your region yet."
+                    "you are now. I have no details for your region yet."
                 )
             ),
         )

@@ -16,7 +16,7 @@ from flows.node import (
     pick_rows,
     turn_page,
 )
-from flows.services import HEALTH_NEEDS, need_label
+from flows.services import HEALTH_NEEDS, need_name
 from flows.tiers import tiers_intro, trust_notes, where_it_applies
 from flows.types import Bubble, Button, Part, Plain, Screen, Session, Text, bubble, t
 
@@ -40,7 +40,10 @@ def view_needs(session: Session, ctx: Context) -> Screen:
         "health",
         (
             bubble(
-                t("Which care are you looking for? Health workers keep what you tell them private.")
+                t(
+                    "Which care are you looking for? You do not need to talk about your past "
+                    "to get care, and health workers must keep patients' information private."
+                )
             ),
         ),
         (*rows, footer(back=False)),
@@ -65,9 +68,9 @@ def view_facilities(session: Session, ctx: Context) -> Screen:
     need = session.param("need")
     items: list[tuple[Part, str]] = [(f.name, f"fac:{f.key}") for f in _facilities(session, ctx)]
     rows, _ = pick_rows(items, page_of(session), PER_PAGE, columns=1)
-    text: Text = t("Where you can go for: {need}", need=need_label(need))
+    text: Text = t("Where you can go for {need}:", need=need_name(need))
     if not items:
-        text = t("No place is listed for this in your region yet: {need}", need=need_label(need))
+        text = t("No place is listed in your region yet for {need}.", need=need_name(need))
         return Screen("facilities", (bubble(text),), (*rows, footer()))
     return Screen(
         "facilities", (bubble(text, tiers_intro(session.region_code, ctx)),), (*rows, footer())

@@ -20,7 +20,7 @@ def view_other(session: Session, ctx: Context) -> Screen:
                 t(
                     "Need help with something not listed here? Send a request and a caseworker "
                     "will contact you. Write what you need in your first message to the "
-                    "caseworker: it is sent through Jembatan, encrypted."
+                    "caseworker: only caseworkers read it."
                 )
             ),
         ),

@@ -130,7 +130,7 @@ def view_menu(session: Session, ctx: Context) -> Screen:
     if ctx.referrals:
         rows.append(
             (
-                Button(t("🔔 Reminders"), "followups"),
+                Button(t("🔔 Check-ins"), "followups"),
                 Button(t("✋ Withdraw consent"), "withdraw"),
             )
         )

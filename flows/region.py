@@ -52,7 +52,7 @@ def saved_notice(region: Region, ctx: Context) -> Bubble:
     """Confirms the region and shows the local time in its zone."""
     return bubble(
         t(
-            "Saved: {region}. I will show times in {zone}; it is now {time} there.",
+            "OK, you are in {region}. The times I write are in {zone} (it is now {time}).",
             region=region_label(region, ctx),
             zone=region.zone,
             time=clock_time(ctx.now),
@@ -101,6 +101,24 @@ def search(session: Session, text: str, ctx: Context, province_code: str | None)
     )
 
 
+def suggest_near(session: Session, latitude: float, longitude: float, ctx: Context) -> Step:
+    """Offers the kab/kota nearest to a location she sent; the location itself is not kept."""
+    province = ctx.regions.nearest_province(latitude, longitude)
+    if province is not None:
+        notice = t("This is the nearest to the location you sent (I have not kept it).")
+        chosen = goto(session, "region_regency", province=province.code)
+        return Step(chosen, (bubble(notice),))
+    found = ctx.regions.nearest(latitude, longitude, limit=MAX_CANDIDATES - 1)
+    if not found:
+        notice = t(
+            "I could not find a city or regency near that location, and I have not kept it. "
+            "Please type the name of the place or use the list."
+        )
+        return Step(goto(session, "region_province"), (bubble(notice),))
+    codes = ",".join(r.code for r in found)
+    return Step(goto(session, "region_choose", codes=codes, near="1"))
+
+
 def _footer(session: Session, back: bool) -> tuple[tuple[Button, ...], ...]:
     row = (Button(t("‹ Provinces"), BACK),) if back else ()
     return ((*row, menu_button(), emergency_button()),)
@@ -120,12 +138,12 @@ def view_province(session: Session, ctx: Context) -> Screen:
     ]
     rows, _ = pick_rows(items, page_of(session), PER_PAGE)
     question = t(
-        "Where are you now? Choose your province, or type the name of your city or regency."
+        "Which city or regency are you in now? Type its name, or choose your province first."
     )
     if purpose(session) == "home":
         question = t(
-            "Where is home, the place you want to go back to? Choose the province, or type "
-            "the name of the city or regency."
+            "Where is home, the place you want to go back to? Type the name of the city or "
+            "regency, or choose the province first."
         )
     return Screen("region_province", (bubble(question),), rows + _footer(session, back=False))
 
@@ -197,6 +215,11 @@ def view_choose(session: Session, ctx: Context) -> Screen:
         (Button(region_label(r, ctx), f"reg:{r.code}"),) for r in _candidates(session, ctx)
     )
     question: Text = t("Did you mean one of these?")
+    if session.param("near"):
+        question = t(
+            "These are the places nearest to the location you sent (I have not kept it). "
+            "Which one are you in?"
+        )
     return Screen(
         "region_choose",
         (bubble(question),),

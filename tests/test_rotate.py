@@ -282,7 +282,7 @@ async def test_a_bot_started_before_the_rotation_keeps_reading_and_writing(tmp_p
             user = bot.user()
             await user.send("/start")
             await user.press("Bahasa Indonesia")
-            assert user.last_message.startswith("Kakak sekarang tinggal di mana?")
+            assert user.last_message.startswith("Kakak sekarang ada di kota atau kabupaten mana?")
             [old] = read_keyring(bot.settings.key_file)
 
             result = await rotate_key(bot.settings)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time, get_date_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from flows.types import MONEY_MARK, Localized, Moment, Money, Param, Part, Plain, Text
 
@@ -22,7 +22,7 @@ LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "id"
 SUPPORTED_LOCALES = ("id", "en")
-BABEL_LOCALES = {"id": "id_ID", "en": "en"}
+BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 ZONE_NAMES = {
     "Asia/Jakarta": "WIB",
@@ -87,7 +87,10 @@ class Translator:
         if isinstance(part, Localized):
             text = part.get(self.locale, DEFAULT_LOCALE)
             return re.sub(MONEY_MARK, lambda m: self.money(Money(int(m.group(1)))), text)
-        template = self.gettext(part.msgid)
+        if part.plural:
+            template = self.translations.ngettext(part.msgid, part.plural, part.n)
+        else:
+            template = self.gettext(part.msgid)
         values = {name: self.value(value) for name, value in part.params}
         return template.format(**values)
 
@@ -110,8 +113,11 @@ class Translator:
         return f"{day}, {clock} {zone}"
 
     def money(self, money: Money) -> str:
-        """Formats an amount through Babel: "Rp5.050.000" (id), "IDR5,050,000" (en)."""
+        """Formats an amount through Babel: "Rp5.050.000" (id), "Rp 5,050,000" (en)."""
         babel_locale = BABEL_LOCALES.get(self.locale, self.locale)
+        if self.locale != "id" and money.currency == "IDR":
+            # English in Indonesia writes rupiah as "Rp 5,050,000", not "IDR5,050,000".
+            return f"Rp {format_decimal(money.amount, format='#,##0', locale=babel_locale)}"
         return format_currency(money.amount, money.currency, locale=babel_locale)
 
     def value(self, value: Param) -> str:

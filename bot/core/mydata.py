@@ -26,13 +26,13 @@ from storage.users import User
 
 THREAD_LIMIT = 1000
 REMINDER_WORDS: dict[str, Text] = {
-    "on": t("• Check-in messages: on"),
-    "paused": t("• Check-in messages: paused"),
-    "off": t("• Check-in messages: off"),
+    "on": t("• Check-ins: on"),
+    "paused": t("• Check-ins: paused"),
+    "off": t("• Check-ins: off"),
 }
 PURPOSES: dict[str, Text] = {
     "referral": t("Sending a request"),
-    "followups": t("Check-in messages"),
+    "followups": t("Check-ins"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
 
-from flows.types import ButtonIn, CommandIn, ContactIn, Input, MediaIn, TextIn
+from flows.types import ButtonIn, CommandIn, ContactIn, Input, LocationIn, MediaIn, TextIn
 
 MEDIA_KINDS = (
     "sticker",
@@ -39,6 +39,8 @@ def _from_message(message: Message) -> Input:
         sender = message.from_user.id if message.from_user else None
         own = sender is not None and message.contact.user_id == sender
         return ContactIn(phone=message.contact.phone_number, own=own)
+    if message.location is not None and message.venue is None:
+        return LocationIn(message.location.latitude, message.location.longitude)
     kind = next((k for k in MEDIA_KINDS if getattr(message, k, None)), "other")
     return MediaIn(kind)
 

@@ -28,7 +28,7 @@ from storage.chat_log import ChatLog
 log = logging.getLogger(__name__)
 AnyContext = CallbackContext[Any, Any, Any, Any]  # whatever bot_data the Application has
 
-SOMETHING_WENT_WRONG = t("Sorry, Kak, something went wrong on our side. Please try again.")
+SOMETHING_WENT_WRONG = t("Sorry, Kak, something went wrong on my side. Please try again.")
 
 
 class Conversation:

@@ -43,8 +43,8 @@ def button(followup_id: int, answer: str) -> str:
 def control_row() -> tuple[Button, ...]:
     """Pause and stop, under every follow-up message."""
     return (
-        Button(t("⏸ Pause reminders"), f"{PREFIX}:pause"),
-        Button(t("✋ Stop reminders"), f"{PREFIX}:stop"),
+        Button(t("⏸ Pause check-ins"), f"{PREFIX}:pause"),
+        Button(t("✋ Stop check-ins"), f"{PREFIX}:stop"),
     )
 
 
@@ -152,15 +152,13 @@ def on_button_more(session: Session, action: str, ctx: Context) -> Step:
 # ----------------------------------------------------------------------------- her choice
 
 STATE_WORDS: dict[str, Text] = {
-    "on": t("Check-in messages are on."),
-    "paused": t("Check-in messages are paused."),
-    "off": t("Check-in messages are off."),
+    "on": t("Check-ins are on."),
+    "paused": t("Check-ins are paused."),
+    "off": t("Check-ins are off."),
 }
 REMINDERS_OFFER = t(
-    "Jembatan can send you a short check-in message after a request, for example to ask "
-    "whether someone contacted you. Only at your safe time, never at night, and until you open "
-    "it your chat shows only a neutral line with an Open button. You can pause or stop them any "
-    'time, or type "berhenti".'
+    "May I send a short message later, for example to ask if a caseworker contacted you? "
+    "Your screen shows only a neutral line. Never at night; stop any time."
 )
 
 
@@ -168,9 +166,9 @@ def set_reminders(session: Session, state: str, ctx: Context) -> Step:
     """Pauses, resumes, stops or turns on her check-in messages, then shows the setting."""
     version = FOLLOWUP_CONSENT_VERSION if state == "on" and ctx.reminders == "off" else ""
     notices = {
-        "paused": t("Check-in messages are paused. Nothing will come until you resume them."),
-        "off": t("Check-in messages are stopped. You will not get any more."),
-        "on": t("Check-in messages are on."),
+        "paused": t("Check-ins are paused. Nothing will come until you resume them."),
+        "off": t("Check-ins are stopped. You will not get any more."),
+        "on": t("Check-ins are on."),
     }
     return Step(
         goto(session, "privacy_followups"),

@@ -186,7 +186,10 @@ def _contact_question(subject: Subject) -> Text:
 
 
 def _closure_question(subject: Subject) -> Text:
-    return t("About your request {code}: how was the help you received?", code=Plain(subject.code))
+    return t(
+        "About your request {code}: how was your experience with the caseworker?",
+        code=Plain(subject.code),
+    )
 
 
 def _arrival_question(subject: Subject) -> Text:
@@ -251,8 +254,8 @@ KINDS: dict[str, Kind] = {
                     "not_yet",
                     t("⏳ Not yet"),
                     reply=t(
-                        "Thank you for telling us. We have reminded the office; they should "
-                        "contact you soon."
+                        "Thank you for telling me. I have reminded the office, and a caseworker "
+                        "has been asked to contact you soon."
                     ),
                     offers_requests=True,
                     alert=_nobody_came_alert,
@@ -292,7 +295,7 @@ KINDS: dict[str, Kind] = {
                 Answer(
                     "arrived",
                     t("✅ I arrived safely"),
-                    reply=t("We are glad you arrived safely. Take care, Kak."),
+                    reply=t("I am glad you arrived safely. Take care, Kak."),
                 ),
                 Answer("help", t("🆘 I need help"), Then.EMERGENCY, alert=_needs_help_alert),
             ),

@@ -21,8 +21,8 @@ def begin(session: Session, ctx: Context, *, service: str, item: str, **answers:
             notices=(
                 bubble(
                     t(
-                        "Sorry, Kak, Jembatan cannot send requests to an office in your region "
-                        "yet. The emergency numbers always work."
+                        "Sorry, Kak, I cannot send requests to an office in your region yet. "
+                        "You can still call the numbers in 🆘 Emergency."
                     )
                 ),
             ),

@@ -103,14 +103,15 @@ def _followup_offer(session: Session) -> tuple[Bubble, tuple[tuple[Button, ...],
     """Asks whether she wants check-in messages (asked after sending: it is optional)."""
     if session.shared_phone:
         ask = t(
-            "Because others use this phone, check-in messages stay off. Turn them on only if "
-            "that is safe for you."
+            "Because others use this phone, check-ins stay off. Turn them on only if that is "
+            "safe for you."
         )
-        yes, no = t("🔔 Turn them on"), t("Keep them off")
+        offer = bubble(ask, REMINDERS_OFFER)
+        yes, no = t("🔔 Turn them on"), t("No need")
     else:
-        ask = t("May Jembatan send you a short check-in message later?")
-        yes, no = t("✅ Yes, that is fine"), t("No, thank you")
-    return bubble(REMINDERS_OFFER, ask), ((Button(yes, "fu_yes"), Button(no, "fu_no")),)
+        offer = bubble(REMINDERS_OFFER)
+        yes, no = t("✅ Yes, that is fine"), t("No need")
+    return offer, ((Button(yes, "fu_yes"), Button(no, "fu_no")),)
 
 
 def on_button_done(session: Session, action: str, ctx: Context) -> Step:
@@ -119,9 +120,9 @@ def on_button_done(session: Session, action: str, ctx: Context) -> Step:
         state = "on" if action == "fu_yes" else "off"
         version = FOLLOWUP_CONSENT_VERSION if state == "on" else ""
         notice = (
-            t("Check-in messages are on. You can pause or stop them in 🔒 Privacy.")
+            t("Check-ins are on. You can pause or stop them in 🔒 Privacy.")
             if state == "on"
-            else t("All right, no check-in messages.")
+            else t("All right, no check-ins.")
         )
         return Step(
             goto(session, "menu"),

@@ -29,8 +29,8 @@ def on_button_shared(session: Session, action: str, ctx: Context) -> Step:
     if action == "shared":
         tip = bubble(
             t(
-                "Thank you. Our messages will stay neutral. Remember to clear this chat when "
-                "you are done."
+                "Thank you. My messages will stay neutral. Remember to clear this chat when you "
+                "are done."
             )
         )
         return Step(replace(step.session, shared_phone=True), notices=(tip,))

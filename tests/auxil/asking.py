@@ -70,6 +70,6 @@ async def send_request(user: SimUser, request: Request = Request()) -> None:
     await user.press("⚡ Kirim, ini mendesak" if request.urgent else "✅ Kirim")
     if request.check_ins is not None:
         if request.shared:
-            await user.press("🔔 Nyalakan" if request.check_ins else "Biarkan mati")
+            await user.press("🔔 Aktifkan" if request.check_ins else "Tidak usah")
         else:
-            await user.press("✅ Ya, boleh" if request.check_ins else "Tidak, terima kasih")
+            await user.press("✅ Ya, boleh" if request.check_ins else "Tidak usah")

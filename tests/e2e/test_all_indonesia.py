@@ -9,8 +9,8 @@ from tests.e2e.test_desk import staff
 from tests.e2e.test_followups import sent_to
 
 SURABAYA = ("surabaya", "Kota Surabaya (Jawa Timur)")
-RSBKW = "Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)"
-ATENSI = "Rehabilitasi sosial ATENSI dari Kementerian Sosial (lewat Dinas Sosial)"
+RSBKW = "Pelatihan menjahit, memasak, dan salon di Kediri (sekitar 4 bulan)"
+ATENSI = "Pendampingan dan bantuan ATENSI dari Kementerian Sosial (lewat Dinas Sosial)"
 HIV_TEST = "Tes HIV dan IMS (VCT/KTS) di Puskesmas terdekat atau RSUD"
 
 
@@ -29,7 +29,7 @@ async def test_kota_surabaya_sees_province_and_national_entries_and_reaches_the_
     assert "🤝 Bantuan lain" in menu
 
     await dewi.press("🎓 Pelatihan dan bantuan usaha")
-    assert "Yang paling dekat lebih dulu: Kota Surabaya, lalu seluruh" in dewi.last_message
+    assert "Urutannya: yang khusus Kota Surabaya dulu, lalu untuk se-" in dewi.last_message
     buttons = dewi.last_buttons
     assert buttons.index(RSBKW) < buttons.index(ATENSI), "the province's before the national"
     await dewi.press(RSBKW)

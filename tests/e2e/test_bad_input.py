@@ -45,17 +45,12 @@ async def test_forged_callback_data_changes_nothing(jembatan: Jembatan, data: st
     assert "Wilayah: Kota Kediri." in user.last_message
 
 
-@pytest.mark.parametrize(
-    "action", ["send_sticker", "send_photo", "send_voice", "send_document", "send_location"]
-)
+# A shared location suggests her kab/kota instead (tests/e2e/test_region_search.py).
+@pytest.mark.parametrize("action", ["send_sticker", "send_photo", "send_voice", "send_document"])
 async def test_non_text_messages_get_a_calm_reply(jembatan: Jembatan, action: str) -> None:
     user = jembatan.user()
     await at_regency_step(user)
-    sender = getattr(user, action)
-    if action == "send_location":
-        await sender(lat=-10.17, lon=123.6)
-    else:
-        await sender()
+    await getattr(user, action)()
     texts = [m.text or "" for m in user.bot_messages[-2:]]
     assert texts[0].startswith(CALM_MEDIA)
     assert texts[1] == "Maksud Kakak salah satu dari ini?", "the step she was on is shown again"
@@ -113,7 +108,7 @@ async def test_a_telegram_error_gets_a_calm_reply_and_keeps_her_progress(
     jembatan.sim.inject("editMessageText", 500, times=1)
     await user.press("Kota Kediri (Jawa Timur)")
     assert user.last_message in {
-        "Maaf, Kak, ada gangguan di sistem kami. Silakan coba lagi.",
+        "Maaf, Kak, ada gangguan di sistem saya. Silakan coba lagi.",
     } or user.last_message.startswith("Mau lihat apa, Kak?")
     await user.send("/menu")
     assert "Wilayah: Kota Kediri." in user.last_message, "the region she chose was kept"

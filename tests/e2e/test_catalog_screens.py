@@ -20,7 +20,7 @@ async def test_a_programme_and_going_home_show_their_notes(jembatan: Jembatan) -
     user = jembatan.user()
     await in_region(user, "kupang", "Kota Kupang (Nusa Tenggara Timur)")
     await user.press("🏠 Pulang kampung")
-    assert "menunggu verifikasi data oleh LKS" in chat_text(user, 3)
+    assert "menunggu pengecekan data oleh LKS (lembaga sosial)" in chat_text(user, 3)
     await user.press("☰ Menu")
     await user.press("🎓 Pelatihan dan bantuan usaha")
     await user.press(user.last_buttons[0])
@@ -67,7 +67,7 @@ async def test_rupiah_amounts_are_formatted_for_her_language(jembatan: Jembatan)
         await english.press("Kota Kupang (Nusa Tenggara Timur)")
     await english.press("🏠 Going home")
     text = chat_text(english, 3)
-    assert "IDR5,050,000" in text and "Rp5.050.000" not in text and "{IDR" not in text
+    assert "Rp 5,050,000" in text and "Rp5.050.000" not in text and "{IDR" not in text
 
 
 async def test_english_names_the_office_with_an_article(jembatan: Jembatan) -> None:
@@ -82,5 +82,5 @@ async def test_english_names_the_office_with_an_article(jembatan: Jembatan) -> N
     await user.press("🙋 I want to join")
     await user.press("Yes, 18 or older")
     consent = chat_text(user, 5)
-    assert "sends a few details to the Social Affairs Office, Kupang City" in consent
+    assert "sends a few details to the Kupang City Social Affairs Office" in consent
     assert "Kak" not in consent

@@ -20,28 +20,44 @@ async def press_paging_until(user: SimUser, label: str, more: str = "Lainnya ›
     raise AssertionError(f"{label!r} never appeared")
 
 
-async def test_start_greets_in_short_messages_and_offers_languages(jembatan: Jembatan) -> None:
+def words(text: str) -> int:
+    """Words as she reads them: emoji and lone punctuation are not words."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
+async def test_start_greets_in_one_short_bubble_and_offers_languages(jembatan: Jembatan) -> None:
     user = jembatan.user()
     await user.send("/start")
     texts = [m.text or "" for m in user.bot_messages]
+    assert len(texts) == 1, "one bubble up to her first choice"
+    assert words(texts[0]) <= 50, f"{words(texts[0])} words"
     assert texts[0].startswith("Halo, Kak! 👋 Ini Jembatan.")
-    first_choice = next(n for n, m in enumerate(user.bot_messages) if m.buttons)
-    assert first_choice + 1 <= 2, f"{first_choice + 1} messages up to her first choice"
-    assert any("Soal privasi" in t for t in texts), "limits of confidentiality are told"
-    assert any("Bersihkan riwayat" in t for t in texts), "how to erase the chat is told"
+    assert "Siapa pun yang pegang HP ini bisa membaca chat ini" in texts[0], "limits are told"
+    assert "cara menghapusnya ada di 🔒 Privasi" in texts[0], "where to erase the chat is told"
     assert user.last_message.endswith("Pilih bahasa / Choose language"), "asked in the greeting"
     assert user.last_buttons == ["Bahasa Indonesia", "English", "🆘 Darurat"]
+
+
+async def test_start_in_english_is_as_short(jembatan: Jembatan) -> None:
+    user = jembatan.user(language_code="en")
+    await user.send("/start")
+    await user.press("English")
+    await user.send("/start")
+    text = user.last_message
+    assert text.startswith("Hello! 👋 This is Jembatan."), text
+    assert words(text) <= 50, f"{words(text)} words"
+    assert "how to erase it is in 🔒 Privacy" in text
 
 
 async def test_region_by_buttons_in_indonesian(jembatan: Jembatan) -> None:
     user = jembatan.user()
     await choose_indonesian(user)
-    assert user.last_message.startswith("Kakak sekarang tinggal di mana?")
+    assert user.last_message.startswith("Kakak sekarang ada di kota atau kabupaten mana?")
     await press_paging_until(user, "Jawa Timur")
     assert user.last_message == "Pilih kota/kabupaten di Jawa Timur:"
     await press_paging_until(user, "Kota Kediri")
-    saved = "Tersimpan: Kota Kediri (Jawa Timur). Waktu akan saya tulis dalam WIB; "
-    assert user.last_message.startswith(saved + "di sana sekarang pukul 14.05.")
+    saved = "Oke, Kakak di Kota Kediri (Jawa Timur). Jam yang saya tulis pakai WIB "
+    assert user.last_message.startswith(saved + "(sekarang pukul 14.05).")
     assert "Mau lihat apa, Kak?" in user.last_message
     assert "Wilayah: Kota Kediri." in user.last_message
 
@@ -50,12 +66,12 @@ async def test_english_and_a_typed_region_with_a_typo(jembatan: Jembatan) -> Non
     user = jembatan.user(language_code="en")
     await user.send("/start")
     await user.press("English")
-    assert user.last_message.startswith("Where are you now?")
+    assert user.last_message.startswith("Which city or regency are you in now?")
     await user.send("kupng")
     assert user.last_message == "Did you mean one of these?"
     await user.press("Kota Kupang (Nusa Tenggara Timur)")
     texts = [m.text or "" for m in user.bot_messages]
-    assert any("Kota Kupang" in t and "WITA" in t and "3:05" in t for t in texts), texts[-3:]
+    assert any("Kota Kupang" in t and "WITA" in t and "15:05" in t for t in texts), texts[-3:]
     assert "What would you like to see?" in user.last_message
 
 

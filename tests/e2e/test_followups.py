@@ -49,7 +49,7 @@ async def test_contact_check_not_yet_escalates_to_caseworker_and_supervisor(
     assert f"Soal permintaan {code}: apakah sudah ada petugas" in (question.text or "")
 
     await her.press("⏳ Belum", message=question)
-    assert "Kami sudah mengingatkan kantornya" in her.last_message
+    assert "Saya sudah mengingatkan kantornya" in her.last_message
     for person in (ana, sari):
         assert f"Permintaan {code}: ia bilang belum ada yang menghubunginya." in sent_to(person)[-1]
     assert "⏳ Belum" not in her.last_buttons, "the question became the answer"
@@ -111,7 +111,7 @@ async def test_closure_check_in_asks_for_a_rating_and_offers_more_help(
     await at(jembatan, closed + timedelta(days=13))
     assert not any("bagaimana bantuan" in t for t in sent_to(her)), "not before 14 days"
     await at(jembatan, closed + timedelta(days=14))
-    assert f"Soal permintaan {code}: bagaimana bantuan yang Kakak terima?" in her.last_message
+    assert f"Soal permintaan {code}: bagaimana pengalaman Kakak dengan petugas?" in her.last_message
     await her.press("😊 Baik")
     assert her.last_message == "Terima kasih atas jawabannya. Ada lagi yang Kakak perlukan?"
     await her.press("Ya, lihat layanan")

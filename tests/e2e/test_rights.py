@@ -63,7 +63,7 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
     started = time.perf_counter()
     await her.press("🗑 Ya, hapus semuanya")
     took = time.perf_counter() - started
-    assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
+    assert "Semua yang saya simpan tentang Kakak sudah dihapus." in her.last_message
     assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
     print(f"\ndelete everything: confirmed and done in {took:.2f} s")
 
@@ -82,7 +82,7 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
 
     jembatan.clock.now += timedelta(days=3)
     await jembatan.run_due()
-    assert "Semua yang disimpan" in her.last_message, "nothing is sent to her afterwards"
+    assert "Semua yang saya simpan" in her.last_message, "nothing is sent to her afterwards"
 
 
 async def chat_rows(jembatan: Jembatan, chat_id: int) -> list[str]:
@@ -115,7 +115,7 @@ async def test_a_relay_in_flight_while_she_deletes_everything_leaves_no_trace(
     await relaying
     await jembatan.outbox_idle()
 
-    assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
+    assert "Semua yang saya simpan tentang Kakak sudah dihapus." in her.last_message
     assert not any("Besok jam sembilan" in (m.text or "") for m in her.messages), (
         "the message on its way is taken back, and nothing arrives after the confirmation"
     )

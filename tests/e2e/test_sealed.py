@@ -112,7 +112,7 @@ async def test_every_proactive_message_shows_only_a_neutral_sentence_until_opene
         f"Pesan tentang permintaan {code}:\n{RELAYED}",
         "mulai besok, 18 Januari 2027",
         f"Permintaan {code} sudah ditutup.",
-        f"Soal permintaan {code}: bagaimana bantuan yang Kakak terima?",
+        f"Soal permintaan {code}: bagaimana pengalaman Kakak dengan petugas?",
     ):
         assert content in hers, content
     theirs = "\n".join(m.text or "" for m in home.bot_messages)

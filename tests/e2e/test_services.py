@@ -70,7 +70,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press_paging("Kota Kediri")
     await tap.press("🎓 Pelatihan dan bantuan usaha")
     assert user.last_message.startswith("Pelatihan dan bantuan usaha di Kota Kediri")
-    await tap.press("Pelatihan keterampilan di UPT RSBKW Kediri (sekitar 4 bulan)")
+    await tap.press("Pelatihan menjahit, memasak, dan salon di Kediri (sekitar 4 bulan)")
     details = chat_text(user, 3)
     for expected in ("Penyelenggara:", "📅", "Biaya:", "Syarat:", "🪪 Tanpa KTP:"):
         assert expected in details
@@ -254,9 +254,9 @@ async def test_typed_words_route_to_the_right_place(jembatan: Jembatan) -> None:
     routes = {
         "mau kerja": "Pelatihan dan bantuan usaha di Kota Kediri",
         "jait": "Pelatihan dan bantuan usaha di Kota Kediri",
-        "tes hiv": "Tempat yang bisa didatangi untuk: 🔬 Tes HIV dan IMS (rahasia)",
-        "hamill": "Tempat yang bisa didatangi untuk: 🤰 Kehamilan dan KB",
-        "bpjs": "Tempat yang bisa didatangi untuk: 🪪 Bantuan BPJS PBI/KIS",
+        "tes hiv": "Tempat yang bisa didatangi untuk tes HIV dan IMS:",
+        "hamill": "Tempat yang bisa didatangi untuk kehamilan dan KB:",
+        "bpjs": "Tempat yang bisa didatangi untuk bantuan BPJS PBI/KIS:",
         "sakitt": "Layanan apa yang Kakak cari?",
         "pulng kampung": "Kampung halaman Kakak di mana?",
     }

@@ -30,7 +30,7 @@ async def test_the_bot_works_by_webhook_with_a_secret_token(
         user = harness.user()
         await user.send("/start")
         await user.press("Bahasa Indonesia")
-        assert user.last_message.startswith("Kakak sekarang tinggal di mana?")
+        assert user.last_message.startswith("Kakak sekarang ada di kota atau kabupaten mana?")
         assert not [c for c in sim.calls if c.method == "getUpdates"], "no polling in webhook mode"
     finally:
         await harness.stop()

@@ -15,8 +15,8 @@ from tests.auxil.harness import Jembatan
 from tests.e2e.test_desk import staff
 from tests.faults.invariants import check_invariants
 
-REGION_QUESTION = "Kakak sekarang tinggal di mana?"
-CALM = "Maaf, Kak, ada gangguan di sistem kami. Silakan coba lagi."
+REGION_QUESTION = "Kakak sekarang ada di kota atau kabupaten mana?"
+CALM = "Maaf, Kak, ada gangguan di sistem saya. Silakan coba lagi."
 
 
 @pytest.mark.parametrize("retry_after", [1, 5, 30])

@@ -48,7 +48,7 @@ async def step(person: SimUser) -> None:
             await person.press(label)
             return
     last = person.last_message if person.bot_messages else ""
-    if last.startswith("Kakak sekarang tinggal di mana?"):
+    if last.startswith("Kakak sekarang ada di kota atau kabupaten mana?"):
         await person.send("kediri")
     elif last.startswith(PROGRAMMES) and buttons:
         await person.press(buttons[0])

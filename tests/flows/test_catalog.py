@@ -110,8 +110,8 @@ def test_programme_queries(catalog: Catalog) -> None:
     package = catalog.programme("banjarbaru-paket-uep")
     assert package is not None
     assert "{IDR 5050000}" in package.receives.get("id")
-    assert "tanyakan ke kantor" in package.receives.get("id")
-    assert "ask the office" in package.receives.get("en")
+    assert "Sekarang belum pasti; tanyakan ke Dinas Sosial" in package.receives.get("id")
+    assert "is not confirmed; ask the Social Affairs Office" in package.receives.get("en")
     assert catalog.programme("nope") is None
     assert {p.regions for p in catalog.programmes_in("99.99")} == {("national",)}
 

@@ -69,7 +69,7 @@ def test_region_by_buttons_sets_region_and_time_zone_notice() -> None:
     driver.press("Kota Kediri")
     assert driver.session.region_code == "35.71"
     assert driver.screen is not None and driver.screen.name == "menu"
-    assert driver.texts()[0].startswith("Saved: {region}")
+    assert driver.texts()[0].startswith("OK, you are in {region}")
 
 
 def test_typed_region_with_a_typo_offers_the_match() -> None:

@@ -53,7 +53,7 @@ def test_privacy_menu_lists_her_rights_and_keeps_the_explanation() -> None:
         "✏️ Correct my data",
         "🧹 Delete this chat",
         "📱 Shared phone: no",
-        "🔔 Reminders",
+        "🔔 Check-ins",
         "✋ Withdraw consent",
         "🗑 Delete all my data",
         "☰ Menu",
@@ -72,7 +72,7 @@ def test_withdraw_and_reminders_only_appear_with_a_request() -> None:
 @pytest.mark.parametrize(
     ("label", "state"),
     [
-        ("🔔 Reminders", "privacy_followups"),
+        ("🔔 Check-ins", "privacy_followups"),
         ("✋ Withdraw consent", "privacy_withdraw"),
         ("🗑 Delete all my data", "privacy_delete"),
     ],

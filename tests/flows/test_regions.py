@@ -253,3 +253,49 @@ def test_search_provinces_limit_and_nonsense(directory: RegionDirectory) -> None
 def test_code_system_and_cached_factory() -> None:
     assert REGION_CODE_SYSTEM == "Kemendagri 300.2.2-2138/2025"
     assert default_directory() is default_directory()
+
+
+@pytest.mark.parametrize(
+    ("query", "only"),
+    [
+        ("kota kupang", "53.71"),
+        ("kab kupang", "53.01"),
+        ("Kab. Jayapura", "91.03"),
+        ("kab jaypura", "91.03"),
+        ("kota jayapura", "91.71"),
+        ("kabupaten kediri", "35.06"),
+        ("kota kediri (jawa timur)", "35.71"),
+    ],
+)
+def test_a_typed_kind_leaves_out_the_other_kind_of_the_same_name(
+    directory: RegionDirectory, query: str, only: str
+) -> None:
+    assert codes(directory.search(query)) == [only]
+
+
+def test_kota_baru_still_finds_kotabaru(directory: RegionDirectory) -> None:
+    assert codes(directory.search("kota baru"))[0] == "63.02"
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "first"),
+    [
+        (-10.165, 123.585, "53.71"),  # Kota Kupang
+        (-2.54, 140.70, "91.71"),  # Kota Jayapura
+        (-7.82, 112.01, "35.71"),  # Kota Kediri
+        (-7.98, 112.63, "35.73"),  # Kota Malang
+        (-8.65, 115.22, "51.71"),  # Denpasar
+        (-5.14, 119.42, "73.71"),  # Makassar
+    ],
+)
+def test_a_location_suggests_its_kab_kota_first(
+    directory: RegionDirectory, lat: float, lon: float, first: str
+) -> None:
+    near = directory.nearest(lat, lon)
+    assert near and near[0].code == first, codes(near)
+    assert len(near) <= 3
+
+
+def test_a_location_far_from_indonesia_suggests_nothing(directory: RegionDirectory) -> None:
+    assert directory.nearest(51.5, -0.12) == []
+    assert directory.nearest(999.0, 0.0) == []
