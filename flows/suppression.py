@@ -44,7 +44,7 @@ def is_small(count: int) -> bool:
 
 
 def margin_of(count: int) -> tuple[int, int]:
-    """What a reader knows of a sum shown with `shown_count`: exactly, or 1 to 4 for "<5"."""
+    """What a reader knows of a sum shown as `count`: exactly, or 1 to 4 for "<5"."""
     return (1, SMALL_COUNT - 1) if is_small(count) else (count, count)
 
 
