@@ -32,6 +32,7 @@ from flows.types import (
     Button,
     CorrectReferrals,
     DeleteMessages,
+    ForgetSealed,
     Screen,
     SendMyDataCopy,
     Session,
@@ -103,8 +104,8 @@ def cleared(session: Session) -> Session:
 
 
 def wiped(session: Session) -> Step:
-    """Wipes the chat and leaves only the neutral message."""
-    return Step(cleared(session), effects=(DeleteMessages(),))
+    """Wipes the chat, kills every preview left in it, and leaves only the neutral message."""
+    return Step(cleared(session), effects=(DeleteMessages(), ForgetSealed()))
 
 
 def _has_open_requests(ctx: Context) -> bool:

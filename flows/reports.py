@@ -3,22 +3,36 @@
 A month is a calendar month in one zone (the host uses Asia/Jakarta, WIB, for everyone, so two
 supervisors in different zones see the same numbers). A referral counts in the month it was
 created, with its status and outcome as they are now. Small counts are suppressed: any count
-from 1 to 4 is shown as "<5" (0 stays 0), so a forwarded screenshot does not single anybody out.
+from 1 to 4 is shown as "<5" (0 stays 0), so a forwarded screenshot does not single anybody out;
+where the total and the other counts would still give one away, more are hidden ("*") or the
+section is not broken down (flows/suppression.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.desk.model import OUTCOMES, SERVICE_KINDS, STAFF_STATUS
 from flows.status import ReferralStatus
+from flows.suppression import (
+    SMALL_COUNT,
+    Section,
+    Shown,
+    feasible,
+    implied_sum,
+    is_small,
+    margin_of,
+    suppress,
+)
 from flows.types import Bubble, Part, Plain, Screen, Text, bubble, t
 
 REPORT_ZONE = "Asia/Jakarta"
-SMALL_COUNT = 5
+HIDDEN_MARK = "*"
+TOO_FEW = t("• Too few to break down without singling anyone out")
+Range = tuple[int, int]
 MAX_REGIONS = 12
 REPORT_STATUSES: tuple[str, ...] = tuple(ReferralStatus)
 MONTHS: tuple[Text, ...] = (
@@ -75,37 +89,73 @@ def this_and_last_month(now: datetime, zone: ZoneInfo) -> tuple[Month, Month]:
 
 def shown(count: int) -> Plain:
     """A count as the report shows it: 0, "<5" for 1 to 4, else the number."""
-    if 0 < count < SMALL_COUNT:
+    if is_small(count):
         return Plain(f"<{SMALL_COUNT}")
     return Plain(str(count))
 
 
-def _line(label: Part, count: int) -> Text:
-    return t("• {label}: {count}", label=label, count=shown(count))
+def _shown_as(count: int, how: Shown) -> Plain:
+    return Plain(HIDDEN_MARK) if how is Shown.HIDDEN else shown(count)
 
 
 def _section(heading: Text, lines: list[Text]) -> list[Part]:
     return [Plain(""), heading, *lines]
 
 
-def _ordered(known: Mapping[str, Text], counts: Mapping[str, int]) -> list[Text]:
+Cells = list[tuple[Part, int]]
+
+
+def _lines(cells: Cells, section: Section) -> list[Text]:
+    """The lines of a section, or one line saying it is not broken down."""
+    if not section.broken_down:
+        return [TOO_FEW]
+    return [
+        t("• {label}: {count}", label=label, count=_shown_as(count, how))
+        for (label, count), how in zip(cells, section.shown, strict=True)
+    ]
+
+
+def _ordered(known: Mapping[str, Text], counts: Mapping[str, int]) -> Cells:
     """Every known category (0 included) in its usual order, then any unknown ones."""
-    lines = [_line(label, counts.get(key, 0)) for key, label in known.items()]
-    lines += [_line(Plain(key), counts[key]) for key in sorted(set(counts) - set(known))]
-    return lines
+    cells: Cells = [(label, counts.get(key, 0)) for key, label in known.items()]
+    cells += [(Plain(key), counts[key]) for key in sorted(set(counts) - set(known))]
+    return cells
 
 
-def _regions(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[str, str]) -> list[Text]:
+def _regions(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[str, str]) -> Cells:
     """Her regions (0 included), or every region with a request when she covers all of them."""
     found = dict(counts.by_region)
     if "*" not in covered:
         found = {code: found.get(code, 0) for code in covered} | found
     ranked = sorted(found.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
-    lines = [_line(Plain(names.get(code, code)), n) for code, n in ranked[:MAX_REGIONS]]
-    rest = sum(n for _, n in ranked[MAX_REGIONS:])
+    cells: Cells = [(Plain(names.get(code, code)), n) for code, n in ranked[:MAX_REGIONS]]
     if len(ranked) > MAX_REGIONS:
-        lines.append(t("• Other regions: {count}", count=shown(rest)))
-    return lines
+        cells.append((t("Other regions"), sum(n for _, n in ranked[MAX_REGIONS:])))
+    return cells
+
+
+def _outcomes(counts: MonthCounts, statuses: Cells, status: Section, total: Range) -> list[Text]:
+    """The outcomes, whose sum is the closed count: broken down only when that stays safe.
+
+    A reader knows the closed count as the status lines let her; the outcome lines must leave
+    every small count two values within that, and must not narrow it down in turn.
+    """
+    cells = _ordered(OUTCOMES, counts.by_outcome)
+    if not status.broken_down:
+        return [TOO_FEW]
+    closed = [label for label, _ in statuses].index(STAFF_STATUS[ReferralStatus.CLOSED])
+    values = [n for _, n in statuses]
+    known = feasible(values, status.shown, total)[closed]
+    section = suppress([n for _, n in cells], known)
+    lowest, highest = implied_sum([n for _, n in cells], section.shown)
+    if section.broken_down and not (lowest <= known[0] and known[1] <= highest):
+        section = replace(section, broken_down=False)
+    return _lines(cells, section)
+
+
+def _suppressed(cells: Cells, total: Range) -> tuple[list[Text], Section]:
+    section = suppress([n for _, n in cells], total)
+    return _lines(cells, section), section
 
 
 def month_bubble(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[str, str]) -> Bubble:
@@ -116,11 +166,15 @@ def month_bubble(counts: MonthCounts, covered: tuple[str, ...], names: Mapping[s
         t("Requests received: {count}", count=shown(counts.total)),
     ]
     if counts.total:
-        statuses = {key: STAFF_STATUS[key] for key in REPORT_STATUSES}
-        parts += _section(t("By service:"), _ordered(SERVICE_KINDS, counts.by_service))
-        parts += _section(t("By status now:"), _ordered(statuses, counts.by_status))
-        parts += _section(t("By outcome (closed):"), _ordered(OUTCOMES, counts.by_outcome))
-        parts += _section(t("By region:"), _regions(counts, covered, names))
+        total = margin_of(counts.total)
+        statuses = _ordered({key: STAFF_STATUS[key] for key in REPORT_STATUSES}, counts.by_status)
+        status_lines, status = _suppressed(statuses, total)
+        parts += _section(
+            t("By service:"), _suppressed(_ordered(SERVICE_KINDS, counts.by_service), total)[0]
+        )
+        parts += _section(t("By status now:"), status_lines)
+        parts += _section(t("By outcome (closed):"), _outcomes(counts, statuses, status, total))
+        parts += _section(t("By region:"), _suppressed(_regions(counts, covered, names), total)[0])
     return bubble(*parts)
 
 
@@ -137,5 +191,9 @@ def report_screen(
         "A request counts in the month it came in (WIB), with its status today. "
         "Counts from 1 to 4 are shown as <5."
     )
+    hidden = t(
+        "A * hides a count of 5 or more, so that a count under 5 cannot be worked out from the "
+        "total and the other counts."
+    )
     bubbles = tuple(month_bubble(counts, covered, names) for counts in months)
-    return Screen("report", (*bubbles, bubble(scope, note)))
+    return Screen("report", (*bubbles, bubble(scope, hidden, note)))

@@ -313,6 +313,14 @@ class OpenSealed:
     sealed_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ForgetSealed:
+    """Drops the content of every sealed message already sent to her (a wipe of her chat).
+
+    A preview the wipe cannot delete (older than 48 hours) then opens nothing.
+    """
+
+
 Effect: TypeAlias = (
     SendScreen
     | EditScreen
@@ -332,6 +340,7 @@ Effect: TypeAlias = (
     | CloseRelay
     | RevealMessage
     | OpenSealed
+    | ForgetSealed
 )
 STORAGE_EFFECTS = (
     CreateReferral,
@@ -344,6 +353,7 @@ STORAGE_EFFECTS = (
     WithdrawConsent,
     DeleteMyData,
     OpenSealed,
+    ForgetSealed,
 )
 
 

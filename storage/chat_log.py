@@ -23,11 +23,17 @@ class ChatLog:
         self.db = db
 
     async def add(self, conn: Connection, chat_id: int, message_ids: Iterable[int]) -> None:
-        """Records message ids as seen now, in the caller's transaction (repeats are ignored)."""
+        """Records message ids as seen now, in the caller's transaction (repeats are ignored).
+
+        Only while she exists: each row is written by one statement that checks her user row,
+        so ids of a reply in flight while she is erased (by another process too) are not
+        written back after the erasure.
+        """
         now = self.db.now()
         await conn.executemany(
-            "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
-            [(chat_id, message_id, now) for message_id in message_ids],
+            "INSERT OR IGNORE INTO chat_messages (chat_id, message_id, sent_at) "
+            "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE telegram_id = ?)",
+            [(chat_id, message_id, now, chat_id) for message_id in message_ids],
         )
 
     async def record(self, chat_id: int, message_ids: Iterable[int]) -> None:

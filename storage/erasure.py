@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.connection import Connection
+from storage.crypto import FieldCipher
 from storage.db import Database
+from storage.quarantine import erase_sender
 
 UNSENT = "('pending', 'sending')"
-# What erasure does with each encrypted column of storage/fields.py; a test checks that the two
-# lists agree, so a new encrypted column cannot be forgotten here.
+# What erasure does with each encrypted column of storage/fields.py (by EncryptedField.name); a
+# test checks that the two lists agree, so a new encrypted column cannot be forgotten here.
 HANDLED: dict[str, str] = {
     "flow_sessions.data": "deleted with her session",
     "referrals.personal": "set to NULL",
@@ -26,7 +28,9 @@ HANDLED: dict[str, str] = {
     "outbox.payload": "blanked; messages to her chat deleted",
     "caseworkers.name": "not hers: staff",
     "meta.key_check": "not personal: the key-check canary",
+    "meta.sender_index": "not personal: the key of the quarantine's sender index",
     "inbox.payload": "blanked once the update is handled (the erasing update in the same commit)",
+    "inbox_quarantine.payload": "deleted when it names her (by its sender index), or after KEEP",
     "sealed_messages.payload": "deleted with her sealed messages",
 }
 
@@ -45,6 +49,7 @@ class Erased:
     consents: int = 0
     users: int = 0
     sealed: int = 0
+    quarantined: int = 0
 
     def __add__(self, other: Erased) -> Erased:
         return Erased(
@@ -102,13 +107,14 @@ async def erase_referral_personal(conn: Connection, referral_id: int) -> Erased:
     )
 
 
-async def erase_user(conn: Connection, user_id: int) -> Erased:
+async def erase_user(conn: Connection, user_id: int, cipher: FieldCipher) -> Erased:
     """Erases everything personal of one person, her Telegram id included.
 
     Her referrals lose their personal fields (as erase_referral_personal) and their link to her;
-    her session, pending follow-ups, messages to her and the ids of her chat's messages go; her
-    consents stay as anonymous proof; then her user row is deleted. Nothing is left that leads to
-    her Telegram account. Does nothing (all zeros) for an unknown user id.
+    her session, pending follow-ups, messages to her, the ids of her chat's messages and the
+    updates of hers the bot could not read (found by their sender index, which `cipher` opens)
+    go; her consents stay as anonymous proof; then her user row is deleted. Nothing is left that
+    leads to her Telegram account. Does nothing (all zeros) for an unknown user id.
     """
     async with conn.execute("SELECT telegram_id FROM users WHERE id = ?", (user_id,)) as cursor:
         row = await cursor.fetchone()
@@ -132,6 +138,7 @@ async def erase_user(conn: Connection, user_id: int) -> Erased:
     sessions = await _changed(conn, "DELETE FROM flow_sessions WHERE user_id = ?", (user_id,))
     sealed = await _changed(conn, "DELETE FROM sealed_messages WHERE user_id = ?", (user_id,))
     chat = await _changed(conn, "DELETE FROM chat_messages WHERE chat_id = ?", (telegram_id,))
+    quarantined = await erase_sender(conn, cipher, telegram_id)
     consents = await _changed(
         conn, "UPDATE consents SET user_id = NULL WHERE user_id = ?", (user_id,)
     )
@@ -146,6 +153,7 @@ async def erase_user(conn: Connection, user_id: int) -> Erased:
         consents=consents,
         users=users,
         sealed=sealed,
+        quarantined=quarantined,
     )
 
 

@@ -21,6 +21,11 @@ class EncryptedField:
     context: str
     where: str = ""
 
+    @property
+    def name(self) -> str:
+        """What names this field: its context for a filtered column, else `table.column`."""
+        return self.context if self.where else f"{self.table}.{self.column}"
+
     def rows(self) -> str:
         """The SQL condition selecting the rows that hold a token (no empty or NULL values)."""
         base = f"{self.column} IS NOT NULL AND {self.column} != ''"
@@ -30,6 +35,8 @@ class EncryptedField:
 ENCRYPTED_FIELDS: tuple[EncryptedField, ...] = (
     # The key-check canary (storage/keycheck.py); the only encrypted row of meta.
     EncryptedField("meta", "value", "key", "meta.key_check", "key = 'key_check'"),
+    # The key of the quarantine's sender index (storage/quarantine.py); re-encrypted, never changed.
+    EncryptedField("meta", "value", "key", "meta.sender_index", "key = 'sender_index'"),
     EncryptedField("flow_sessions", "data", "user_id", "flow_sessions.data"),
     EncryptedField("referrals", "personal", "id", "referrals.personal"),
     EncryptedField("notes", "body", "id", "notes.body"),
@@ -37,5 +44,7 @@ ENCRYPTED_FIELDS: tuple[EncryptedField, ...] = (
     EncryptedField("outbox", "payload", "id", "outbox.payload"),
     EncryptedField("caseworkers", "name", "id", "caseworkers.name"),
     EncryptedField("inbox", "payload", "update_id", "inbox.payload"),
+    # A quarantined update is an inbox payload set aside as it was: the inbox's context.
+    EncryptedField("inbox_quarantine", "payload", "update_id", "inbox.payload"),
     EncryptedField("sealed_messages", "payload", "id", "sealed_messages.payload"),
 )

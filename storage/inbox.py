@@ -7,7 +7,8 @@ handled its payload is blanked; the id stays a day for deduplication, then goes.
 
 An update that cannot be read (python-telegram-bot cannot parse it) is quarantined: kept
 encrypted with the type of the error in inbox_quarantine (whose key also recognises it when it
-is delivered again), audited, counted, and never handed to the bot.
+is delivered again), audited, counted, and never handed to the bot. Each quarantined row carries a
+blind index of its sender (storage/quarantine.py), so that erasing her removes it too.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 
 from storage.audit import AuditRepo
 from storage.connection import Connection
-from storage.crypto import FieldCipher
+from storage.crypto import DecryptionFailed, FieldCipher
 from storage.db import Database, to_text
+from storage.quarantine import sender_tag
 
 CONTEXT = "inbox.payload"
 KEEP_IDS = timedelta(days=1)
@@ -67,11 +69,12 @@ class InboxRepo:
                 fresh.append(update_id)
         for update_id, payload, reason in unreadable:
             sealed = self.cipher.encrypt(json.dumps(payload), context=CONTEXT)
+            sender = await sender_tag(conn, self.cipher, payload)
             cursor = await conn.execute(
                 "INSERT INTO inbox_quarantine "
-                "(update_id, payload, reason, received_at, quarantined_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
-                (update_id, sealed, reason, now, now),
+                "(update_id, payload, reason, received_at, quarantined_at, sender) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, sealed, reason, now, now, sender),
             )
             if cursor.rowcount == 1:
                 await self._audit(conn, update_id, reason)
@@ -79,20 +82,34 @@ class InboxRepo:
 
     async def quarantine(self, update_id: int, reason: str) -> None:
         """Moves a stored pending update that cannot be read into the quarantine (kept, unread)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO inbox_quarantine "
-                "(update_id, payload, reason, received_at, quarantined_at) "
-                "SELECT update_id, payload, ?, received_at, ? FROM inbox "
-                "WHERE update_id = ? AND state = 'pending' ON CONFLICT (update_id) DO NOTHING",
-                (reason, self.db.now(), update_id),
-            )
-            moved = cursor.rowcount == 1
-            await conn.execute(
-                "DELETE FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
-            )
-            if moved:
-                await self._audit(conn, update_id, reason)
+        await self.db.write(self._quarantine, update_id, reason)
+
+    async def _quarantine(self, conn: Connection, update_id: int, reason: str) -> None:
+        """quarantine() in its transaction: the row moves as it is, tagged with its sender."""
+        async with conn.execute(
+            "SELECT payload FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return
+        try:
+            payload = json.loads(self.cipher.decrypt(str(row[0]), context=CONTEXT))
+            sender: str | None = await sender_tag(conn, self.cipher, payload)
+        except (DecryptionFailed, ValueError):
+            sender = None  # tagged when it opens again (storage/quarantine.py)
+        cursor = await conn.execute(
+            "INSERT INTO inbox_quarantine "
+            "(update_id, payload, reason, received_at, quarantined_at, sender) "
+            "SELECT update_id, payload, ?, received_at, ?, ? FROM inbox "
+            "WHERE update_id = ? AND state = 'pending' ON CONFLICT (update_id) DO NOTHING",
+            (reason, self.db.now(), sender, update_id),
+        )
+        moved = cursor.rowcount == 1
+        await conn.execute(
+            "DELETE FROM inbox WHERE update_id = ? AND state = 'pending'", (update_id,)
+        )
+        if moved:
+            await self._audit(conn, update_id, reason)
 
     async def _audit(self, conn: Connection, update_id: int, reason: str) -> None:
         await self.audit.append(conn, ACTOR, QUARANTINE, f"update:{update_id}", reason)

@@ -300,6 +300,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             END""",
         ),
     ),
+    Migration(
+        11,
+        "quarantined updates carry a blind index of their sender, so that erasure finds hers",
+        (
+            # sender: HMAC of the Telegram id the update names (storage/quarantine.py); NULL for a
+            # row stored before this step (erasure reads and tags it), "" when it names nobody.
+            "ALTER TABLE inbox_quarantine ADD COLUMN sender TEXT",
+            "CREATE INDEX inbox_quarantine_sender ON inbox_quarantine(sender)",
+            "CREATE INDEX inbox_quarantine_at ON inbox_quarantine(quarantined_at)",
+        ),
+    ),
 )
 
 

@@ -2,7 +2,8 @@
 
 The outbox row sent to her chat carries only a neutral preview and a button naming a sealed row;
 what the message says stays here, encrypted, until she taps the button. Rows are deleted with her
-data (storage/erasure.py) and when the message they belong to is cancelled before it is sent.
+data (storage/erasure.py), when the message they belong to is cancelled before it is sent, and
+when she wipes her chat (those already sent: a preview the wipe could not delete opens nothing).
 """
 
 from __future__ import annotations
@@ -86,3 +87,12 @@ class SealedRepo:
             "UPDATE sealed_messages SET opened_at = COALESCE(opened_at, ?) WHERE id = ?",
             (self.db.now(), sealed_id),
         )
+
+    async def forget_sent(self, conn: Connection, user_id: int) -> int:
+        """Deletes her sealed messages but those still on their way (caller's transaction)."""
+        cursor = await conn.execute(
+            "DELETE FROM sealed_messages WHERE user_id = ? AND NOT EXISTS (SELECT 1 FROM outbox o "
+            "WHERE o.id = sealed_messages.outbox_id AND o.state IN ('pending', 'sending'))",
+            (user_id,),
+        )
+        return max(cursor.rowcount, 0)

@@ -221,6 +221,7 @@ async def test_the_purge_command_prints_the_counts(tmp_path: Path) -> None:
     assert code == 0, err
     assert "Erased the personal fields of 1 ended referral(s)." in out
     assert "Erased 0 inactive person(s) entirely." in out
+    assert "Deleted 0 unreadable update(s) kept longer than 14 days." in out
     assert who.nickname not in out + err and who.phone not in out + err
 
 

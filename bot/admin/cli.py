@@ -28,6 +28,7 @@ from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
 from storage.folders import make_private_dir
 from storage.lockfile import BOT, LockHeld, holding, lock_path
+from storage.quarantine import KEEP as QUARANTINE_KEEP
 
 
 class ConfigProblem(Exception):
@@ -269,6 +270,8 @@ async def purge_command(settings: Settings) -> int:
         await services.close()
     print(f"Erased the personal fields of {report.referrals} ended referral(s).")
     print(f"Erased {report.people} inactive person(s) entirely.")
+    days = QUARANTINE_KEEP.days
+    print(f"Deleted {report.quarantined} unreadable update(s) kept longer than {days} days.")
     return 0
 
 

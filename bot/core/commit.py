@@ -26,6 +26,7 @@ from flows.types import (
     CreateReferral,
     DeleteMyData,
     Effect,
+    ForgetSealed,
     OpenSealed,
     Outcome,
     RelayIn,
@@ -167,6 +168,10 @@ async def _opened(scope: Scope, effect: OpenSealed) -> None:
     await scope.services.sealed.opened(scope.conn, effect.sealed_id)
 
 
+async def _forget_sealed(scope: Scope, effect: ForgetSealed) -> None:
+    await scope.services.sealed.forget_sent(scope.conn, scope.user_id)
+
+
 Handler = Callable[[Scope, Any], Awaitable[None]]
 #: The one place where a storage effect of hers meets storage.
 HANDLERS: dict[type[Effect], Handler] = {
@@ -180,6 +185,7 @@ HANDLERS: dict[type[Effect], Handler] = {
     CorrectReferrals: _correct,
     CancelReferral: _cancel,
     OpenSealed: _opened,
+    ForgetSealed: _forget_sealed,
 }
 
 

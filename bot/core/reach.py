@@ -185,7 +185,7 @@ async def deleted_by_her(
 ) -> tuple[list[int], list[Referral]]:
     """Withdraws everything, erases every personal value kept about her, then tells staff."""
     _, withdrawn = await withdrawn_by_her(services, conn, user_id, tell=False)
-    erased = await erase_user(conn, user_id)
+    erased = await erase_user(conn, user_id, services.cipher)
     await services.audit.append(
         conn, "system", "user.erase", None, f"referrals={erased.referrals} by=herself"
     )

@@ -4,6 +4,7 @@
   personal fields (storage/erasure.py); sooner, after `shared_phone_days`, when her phone is
   shared (she said so for that referral, or for her account).
 - A person who has not written for `inactive_days` and has no open referral is erased entirely.
+- An update the bot could not read (the quarantine) goes after storage/quarantine.KEEP.
 - On her request to the office (`python -m bot erase CODE`), the person behind a reference code is
   erased at once, whatever the periods say.
 
@@ -25,6 +26,8 @@ from flows import status
 from flows.status import ReferralStatus
 from storage.db import to_text
 from storage.erasure import checkpoint, erase_referral_personal, erase_user
+from storage.quarantine import KEEP as QUARANTINE_KEEP
+from storage.quarantine import forget_before
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +56,12 @@ class PurgeReport:
 
     referrals: int
     people: int
+    quarantined: int = 0
 
     def detail(self) -> str:
-        """The counts, as written to the audit log."""
-        return f"referrals={self.referrals} people={self.people}"
+        """The counts, as written to the audit log (quarantined updates when there were any)."""
+        extra = f" quarantined={self.quarantined}" if self.quarantined else ""
+        return f"referrals={self.referrals} people={self.people}{extra}"
 
 
 def _in(values: Sequence[str]) -> str:
@@ -109,13 +114,15 @@ async def purge(
     for start in range(0, len(people), BATCH):
         async with services.db.transaction() as conn:
             for user_id in people[start : start + BATCH]:
-                await erase_user(conn, user_id)
+                await erase_user(conn, user_id, services.cipher)
     referrals = await referrals_due(services, now, policy)
     for start in range(0, len(referrals), BATCH):
         async with services.db.transaction() as conn:
             for referral_id in referrals[start : start + BATCH]:
                 await erase_referral_personal(conn, referral_id)
-    report = PurgeReport(referrals=len(referrals), people=len(people))
+    async with services.db.transaction() as conn:
+        quarantined = await forget_before(conn, to_text(now - QUARANTINE_KEEP))
+    report = PurgeReport(referrals=len(referrals), people=len(people), quarantined=quarantined)
     async with services.db.transaction() as conn:
         await services.audit.append(conn, "system", "retention.purge", None, report.detail())
     await checkpoint(services.db)
@@ -132,7 +139,7 @@ async def erase_on_request(services: Services, code: str) -> bool:
         return False
     async with services.db.transaction() as conn:
         if referral.user_id is not None:
-            erased = await erase_user(conn, referral.user_id)
+            erased = await erase_user(conn, referral.user_id, services.cipher)
         else:
             erased = await erase_referral_personal(conn, referral.id)
         await services.audit.append(

@@ -21,6 +21,7 @@ from storage.audit import AuditRepo
 from storage.casework import CaseworkRepo
 from storage.caseworkers import CaseworkerRepo
 from storage.consents import ConsentRepo
+from storage.crypto import FieldCipher
 from storage.db import Database
 from storage.followups import FollowUpRepo
 from storage.inbox import InboxRepo
@@ -93,6 +94,11 @@ class Services:
     retention_days: int
     policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     code_source: Callable[[], str] = new_code
+
+    @property
+    def cipher(self) -> FieldCipher:
+        """The cipher of personal fields (the repositories share it)."""
+        return self.inbox.cipher
 
     def flow_context(
         self,

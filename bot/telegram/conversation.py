@@ -93,11 +93,38 @@ class Conversation:
         chat = update.effective_chat
         if chat is None:
             return
-        text = self.services.catalogs.translator("id").render(SOMETHING_WENT_WRONG)
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
+        incoming = update.message.message_id if update.message else None
+        await self.apologise(context, chat.id, incoming)
+
+    async def apologise(self, context: AnyContext, chat_id: int, incoming: int | None) -> None:
+        """Says sorry in her language, protected on a shared phone, and keeps the ids to wipe.
+
+        Her message and the apology go into her chat's log, like any reply, so that a wipe
+        deletes them. The database may be what failed: then the apology is in Indonesian and
+        its id is not kept.
+        """
+        services = self.services
         try:
-            await context.bot.send_message(chat.id, text)
+            her = await services.users.get(chat_id)
+        except Exception as exc:  # the failure itself may be storage: still answer her
+            log.warning("her language not read for the error reply: %s", type(exc).__name__)
+            her = None
+        locale = her.locale if her is not None else "id"
+        text = services.catalogs.translator(locale).render(SOMETHING_WENT_WRONG)
+        ids = [incoming] if incoming is not None else []
+        try:
+            sent = await context.bot.send_message(
+                chat_id, text, protect_content=True if her and her.shared_phone else None
+            )
+            ids.append(sent.message_id)
         except TelegramError as exc:
             log.warning("could not send the error reply: %s", type(exc).__name__)
+        if her is None or not ids:
+            return
+        try:
+            await ChatLog(services.db).record(chat_id, ids)
+        except Exception as exc:  # losing the ids must not fail the error handler
+            log.warning("error reply not recorded: %s", type(exc).__name__)

@@ -15,6 +15,8 @@ from tests.auxil.asking import KUPANG, Request, ask
 from tests.auxil.harness import Jembatan
 from tests.auxil.sealed import OPEN, PREVIEW
 from tests.e2e.test_desk import NEUTRAL, staff
+from tests.e2e.test_wipe import NEUTRAL as NEUTRAL_WIPE
+from tests.e2e.test_wipe import wipe_from_privacy
 
 SURABAYA = ("surabaya", "Kota Surabaya (Jawa Timur)")
 RELAYED = "Kak, jadwal konseling HIV di Puskesmas Oebobo hari Kamis"
@@ -151,3 +153,34 @@ async def test_a_preview_whose_content_is_gone_opens_nothing(jembatan: Jembatan)
     assert her.bot_messages[-1].text == PREVIEW
     await her.forge_callback("o:999")  # someone else's, or forged
     assert her.last_callback_answer == "Pesan ini sudah tidak tersedia."
+
+
+async def test_a_wipe_kills_the_previews_it_cannot_delete_and_not_later_ones(
+    jembatan: Jembatan,
+) -> None:
+    ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
+    her, code = await ask(jembatan, Request(region=KUPANG))
+    await claim(ana, code)
+    await jembatan.outbox_idle()
+    old = her.bot_messages[-1]
+    assert old.text == PREVIEW
+    jembatan.clock.advance(hours=49)  # beyond the 48 hours in which a bot may delete it
+    jembatan.sim.advance(49 * 3600)
+
+    await wipe_from_privacy(her)
+
+    assert old.message_id in [m.message_id for m in her.messages], "Telegram keeps it"
+    before = [(m.message_id, m.text) for m in her.bot_messages]
+    await her.press(OPEN, message=old)
+    assert her.last_callback_answer == "Pesan ini sudah tidak tersedia."
+    assert [(m.message_id, m.text) for m in her.bot_messages] == before, "nothing revealed"
+    assert her.bot_messages[-1].text == NEUTRAL_WIPE
+
+    await ana.forge_callback(f"d:open:{code}")
+    await ana.press("✉️ Tulis ke penerima")
+    await ana.send(RELAYED)
+    await jembatan.outbox_idle()
+    fresh = her.bot_messages[-1]
+    assert fresh.text == PREVIEW and fresh.message_id != old.message_id
+    await her.press(OPEN, message=fresh)
+    assert RELAYED in her.last_message, "a preview sent after the wipe still opens"

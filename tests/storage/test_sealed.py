@@ -89,7 +89,7 @@ async def test_erasure_deletes_sealed_content_with_her_referral_or_her_account(
     await sealed_for(db, cipher, second)
     async with db.transaction() as conn:
         by_referral = await erase_referral_personal(conn, first.referral_id)
-        by_account = await erase_user(conn, second.user_id)
+        by_account = await erase_user(conn, second.user_id, cipher)
     assert (by_referral.sealed, by_account.sealed) == (1, 1)
     assert await db.fetchall("SELECT id FROM sealed_messages") == []
     await checkpoint(db)
