@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.simulator import BotApiSimulator
 from tests.auxil.harness import Jembatan
 
-SORRY_EN = "Sorry, something went wrong on our side. Please try again."
+SORRY_EN = "Sorry, something went wrong on my side. Please try again."
 SORRY_ID = "Maaf, Kak, ada gangguan di sistem kami. Silakan coba lagi."
 NEUTRAL_EN = "Hello 👋 Send any message when you want to continue."
 

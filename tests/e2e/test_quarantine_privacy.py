@@ -65,7 +65,7 @@ async def test_deleting_everything_in_the_bot_deletes_her_quarantined_updates(
     await her.send("/privasi")
     await her.press("🗑 Hapus semua data saya")
     await her.press("🗑 Ya, hapus semuanya")
-    assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
+    assert "Semua yang saya simpan tentang Kakak sudah dihapus." in her.last_message
 
     [left] = await kept(services)
     assert "pesan Dewi" in left and str(other.user_id) in left
