@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
 import resource
 import signal
@@ -217,3 +218,28 @@ async def test_an_oversized_body_is_refused_before_it_is_read_and_not_stored(
         assert await harness.services.inbox.counts() == {}, "nothing stored"
     finally:
         await harness.stop()
+
+
+async def test_running_out_of_open_files_pauses_accepting_and_logs_it_once(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    async with bot_process(sim, tmp_path, port) as (bot, output):
+        # a limit just above what the bot holds: it runs out of files long before its cap
+        in_use = len(os.listdir(f"/proc/{bot.pid}/fd"))
+        resource.prlimit(bot.pid, resource.RLIMIT_NOFILE, (in_use + 8, FILES))
+        idle = await asyncio.gather(
+            *(asyncio.open_connection("127.0.0.1", port) for _ in range(40))
+        )
+        files = f"/proc/{bot.pid}/fd"
+        await eventually(lambda: len(os.listdir(files)) >= in_use + 8, 60)  # none left
+        await asyncio.sleep(2)  # connections keep knocking while it has no file to take them
+        resource.prlimit(bot.pid, resource.RLIMIT_NOFILE, (FILES, FILES))
+        for _, writer in idle:
+            writer.close()
+        assert await refused_once(port) == 403, "it accepts again once files are free"
+    assert output.total < 40, output.lines[:60]
+    assert "Traceback" not in "\n".join(output.lines)
+    out_of_files = "webhook: cannot accept connections (EMFILE); they wait"
+    lines = [line for line in output.lines if out_of_files in line]
+    assert 1 <= len(lines) <= 3, lines
