@@ -12,7 +12,8 @@ and the outbox see no difference.
 It talks to one Bot API server and nothing else: a redirect (Telegram never sends one) is an
 error, not followed, so her message is never re-sent to another host. A reply larger than
 MAX_RESPONSE_BYTES is refused without being read whole (see there why 32 MiB). A network
-error's text keeps the server but never a URL's path, which holds the bot token.
+error's or a timeout's text keeps the server but never a URL's path, which holds the bot token;
+the aiohttp exception it came from is not chained, as its text holds the whole URL.
 
 A proxy set in the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, as httpx reads
 them) is looked up once per server, not per request: aiohttp's `trust_env` would look it up, and
@@ -134,8 +135,8 @@ class AiohttpRequest(BaseRequest):
                 allow_redirects=False,
             ) as response:
                 return response.status, await _body(response)
-        except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
-            raise TimedOut from err
+        except TimeoutError as err:  # aiohttp's own; "Connection timeout to host <URL>" among them
+            raise TimedOut(without_urls(str(err)) or None) from None
         except aiohttp.ClientError as err:  # its text may hold the URL, and so the token
             raise NetworkError(
                 f"aiohttp.{err.__class__.__name__}: {without_urls(str(err))}"

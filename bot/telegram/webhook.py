@@ -18,12 +18,13 @@ import logging
 import resource
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
+from tornado.iostream import IOStream
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler, stream_request_body
@@ -38,11 +39,11 @@ MAX_BODY = 1_000_000
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEADER_TIMEOUT = 10.0  # seconds to send a request's headers; also how long an idle connection lives
 BODY_TIMEOUT = 10.0  # seconds to send a body (Telegram sends its few kB at once)
+MAX_BUFFER = 2 * MAX_BODY  # bytes a connection's stream may hold (headers and body)
 MAX_CONNECTIONS = 128  # Telegram opens at most 100 at once (setWebhook's max_connections)
 ACCEPT_PAUSE = 0.5  # seconds without accepting after the process ran out of open files
 LOG_INTERVAL = 60.0  # seconds between two log lines about the same kind of refusal
 BACKLOG = 512  # connections the kernel holds while we do not accept
-OUT_OF_FILES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 REFUSALS = {400: "not an update", 403: "no or wrong secret token", 413: "body too large"}
 
 
@@ -136,94 +137,105 @@ class _Health(RequestHandler):
         self.write(health)
 
 
-class _Acceptor:
-    """Accepts connections on a listening socket; can pause, leaving them in the backlog."""
+class _Server(HTTPServer):
+    """Tornado's HTTP server, telling `closed` each time one of its connections ends."""
 
-    def __init__(self, sock: socket.socket, server: _GuardedServer) -> None:
-        self.sock = sock
+    closed: Callable[[], None]
+
+    def on_close(self, server_conn: object) -> None:
+        """A connection ended (tornado's public delegate callback)."""
+        super().on_close(server_conn)
+        self.closed()
+
+
+class _Gate:
+    """Accepts connections on the listening sockets and hands them to the HTTP server.
+
+    Tornado's own accept loop (`netutil.add_accept_handler`, used by `HTTPServer.listen`) lets
+    EMFILE escape: the loop logs a traceback and calls it again at once, a busy loop that fills
+    the logs. So the sockets are bound with `bind_sockets` and accepted here, through public
+    API only (`IOLoop.add_handler`, `IOStream`, `HTTPServer.handle_stream` and `on_close`):
+    past the cap, or for ACCEPT_PAUSE after an accept failed, nothing is accepted and new
+    connections wait in the listen backlog.
+    """
+
+    def __init__(self, server: _Server, throttled: Throttled) -> None:
         self.server = server
+        self.throttled = throttled
         self.loop = IOLoop.current()
-        self.listening = False
-        self.removed = False
+        self.sockets: list[socket.socket] = []
+        self.open = 0  # connections handed to the server and not yet closed
+        self.accepting = False
+        self.stopped = False
         self._resume_later: object | None = None
+        server.closed = self._closed
+
+    def listen(self, sockets: list[socket.socket]) -> None:
+        """Starts accepting on the sockets."""
+        self.sockets.extend(sockets)
         self.resume()
 
+    def full(self) -> bool:
+        """Whether the cap on open connections is reached."""
+        return self.open >= connection_cap()
+
     def resume(self) -> None:
-        """Accepts again (if not removed and not already accepting)."""
+        """Accepts again (unless stopped, or already accepting)."""
         if self._resume_later is not None:
             self.loop.remove_timeout(self._resume_later)
             self._resume_later = None
-        if not self.removed and not self.listening:
-            self.loop.add_handler(self.sock, self._accept, IOLoop.READ)
-            self.listening = True
+        if not self.stopped and not self.accepting:
+            for sock in self.sockets:
+                self.loop.add_handler(sock, self._accept, IOLoop.READ)
+            self.accepting = True
 
     def pause(self, seconds: float | None = None) -> None:
         """Stops accepting; for a while, or until resume()."""
-        if self.listening:
-            self.loop.remove_handler(self.sock)
-            self.listening = False
-        if seconds is not None and self._resume_later is None:
+        if self.accepting:
+            for sock in self.sockets:
+                self.loop.remove_handler(sock)
+            self.accepting = False
+        if seconds is not None and self._resume_later is None and not self.stopped:
             self._resume_later = self.loop.call_later(seconds, self._resume_after_pause)
+
+    def stop(self) -> None:
+        """Stops accepting for good and closes the listening sockets."""
+        self.stopped = True
+        self.pause()
+        if self._resume_later is not None:
+            self.loop.remove_timeout(self._resume_later)
+            self._resume_later = None
+        for sock in self.sockets:
+            sock.close()
+        self.sockets.clear()
 
     def _resume_after_pause(self) -> None:
         self._resume_later = None
         self.resume()
 
-    def remove(self) -> None:
-        """Stops accepting for good (the server is stopping)."""
-        self.removed = True
-        self.resume()  # only cancels a pending resume: removed
-        self.pause()
-
-    def _accept(self, fd: socket.socket, events: int) -> None:
-        while self.listening and not self.server.full():
+    def _accept(self, sock: socket.socket, events: int) -> None:
+        while self.accepting and not self.full():
             try:
-                connection, address = self.sock.accept()
+                connection, address = sock.accept()
             except BlockingIOError:
                 return
             except ConnectionAbortedError:
                 continue
-            except OSError as exc:
-                if exc.errno not in OUT_OF_FILES:
-                    raise
-                self.server.throttled.warn(
-                    f"webhook: cannot accept connections ({errno.errorcode[exc.errno]}); they wait"
-                )
+            except OSError as exc:  # out of files, or anything else: never a busy loop
+                name = errno.errorcode.get(exc.errno or 0, "error")
+                self.throttled.warn(f"webhook: cannot accept connections ({name}); they wait")
                 self.pause(ACCEPT_PAUSE)
                 return
-            self.server.take_connection(connection, address)
-        if self.server.full():
+            self.open += 1
+            stream = IOStream(connection, max_buffer_size=MAX_BUFFER)
+            self.server.handle_stream(stream, address)
+        if self.full():
             self.pause()
 
-
-class _GuardedServer(HTTPServer):
-    """Tornado's HTTP server, accepting through _Acceptor and capping open connections."""
-
-    throttled: Throttled
-    acceptors: list[_Acceptor]
-
-    def add_sockets(self, sockets: Iterable[socket.socket]) -> None:
-        """Starts accepting on the sockets (instead of tornado's own accept loop)."""
-        for sock in sockets:
-            acceptor = _Acceptor(sock, self)
-            self.acceptors.append(acceptor)
-            self._sockets[sock.fileno()] = sock
-            self._handlers[sock.fileno()] = acceptor.remove
-
-    def full(self) -> bool:
-        """Whether the cap on open connections is reached."""
-        return len(self._connections) >= connection_cap()
-
-    def take_connection(self, connection: socket.socket, address: Any) -> None:
-        """Serves an accepted connection."""
-        self._handle_connection(connection, address)
-
-    def on_close(self, server_conn: object) -> None:
-        """A connection closed: accept again if the cap had stopped it."""
-        super().on_close(server_conn)
+    def _closed(self) -> None:
+        self.open -= 1
         if not self.full():
-            for acceptor in self.acceptors:
-                acceptor.resume()
+            self.resume()
 
 
 def _log_request(throttled: Throttled) -> Callable[[RequestHandler], None]:
@@ -253,25 +265,25 @@ class WebhookServer:
             (r"/health", _Health, {"receiver": receiver}),
         ]
         web = WebApplication(routes, log_function=_log_request(throttled))
-        self._server = _GuardedServer(
+        self._server = _Server(
             web,
             max_body_size=MAX_BODY,
-            max_buffer_size=2 * MAX_BODY,
+            max_buffer_size=MAX_BUFFER,
             idle_connection_timeout=HEADER_TIMEOUT,
             body_timeout=BODY_TIMEOUT,
         )
-        self._server.throttled = self.throttled = throttled
-        self._server.acceptors = []
+        self.throttled = throttled
+        self._gate = _Gate(self._server, throttled)
 
     async def start(self) -> None:
         """Listens, then tells Telegram where to push."""
-        self._server.add_sockets(bind_sockets(self.port, self.listen, backlog=BACKLOG))
+        self._gate.listen(bind_sockets(self.port, self.listen, backlog=BACKLOG))
         await self.receiver.app.bot.set_webhook(
             self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
         )
 
     async def stop(self) -> None:
         """Stops accepting pushes; requests being stored are finished first."""
-        self._server.stop()
+        self._gate.stop()
         await self._server.close_all_connections()
         self.throttled.flush()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import re
 import resource
 import signal
 from collections.abc import AsyncIterator
@@ -21,6 +23,7 @@ from tests.auxil.harness import Jembatan, free_port, settings_in
 from tests.auxil.process import eventually, run_bot
 
 SECRET = "limits-test-Secret_1"
+HELD = re.compile(r"(?:(?P<flush>: )|\(and )(?P<n>\d+) more like it since the last such line")
 FILES = 128  # the bot's open-files limit in these tests
 UPDATE = {
     "update_id": 77001,
@@ -160,10 +163,25 @@ async def test_a_flood_of_refused_requests_writes_a_bounded_number_of_log_lines(
         assert answers == [403] * 300, "every wrong secret was answered"
     webhook_lines = [line for line in output.lines if "webhook:" in line]
     assert 1 <= len(webhook_lines) <= 3, webhook_lines
-    refusals = [line for line in webhook_lines if "403" in line]
-    held = sum(int(line.split(": ")[-1].split()[0]) for line in refusals if "more like" in line)
-    assert len(refusals) - (held > 0) + held == 300, "the lines count every refusal"
+    assert refused_count([line for line in webhook_lines if "403" in line]) == 300, (
+        "the lines count every refusal"
+    )
     assert output.total < 40, output.lines[:60]
+
+
+def refused_count(lines: list[str]) -> int:
+    """The refusals that throttled log lines stand for.
+
+    A line logged when its interval is over stands for itself and the lines held back before
+    it ("... (and N more like it ...)"); the line at the stop only for those held back
+    ("...: N more like it ...").
+    """
+    count = 0
+    for line in lines:
+        held = HELD.search(line)
+        count += int(held["n"]) if held else 0
+        count += 0 if held and held["flush"] else 1
+    return count
 
 
 async def refused_once(port: int) -> int | None:
@@ -200,3 +218,28 @@ async def test_an_oversized_body_is_refused_before_it_is_read_and_not_stored(
         assert await harness.services.inbox.counts() == {}, "nothing stored"
     finally:
         await harness.stop()
+
+
+async def test_running_out_of_open_files_pauses_accepting_and_logs_it_once(
+    sim: BotApiSimulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    async with bot_process(sim, tmp_path, port) as (bot, output):
+        # a limit just above what the bot holds: it runs out of files long before its cap
+        in_use = len(os.listdir(f"/proc/{bot.pid}/fd"))
+        resource.prlimit(bot.pid, resource.RLIMIT_NOFILE, (in_use + 8, FILES))
+        idle = await asyncio.gather(
+            *(asyncio.open_connection("127.0.0.1", port) for _ in range(40))
+        )
+        files = f"/proc/{bot.pid}/fd"
+        await eventually(lambda: len(os.listdir(files)) >= in_use + 8, 60)  # none left
+        await asyncio.sleep(2)  # connections keep knocking while it has no file to take them
+        resource.prlimit(bot.pid, resource.RLIMIT_NOFILE, (FILES, FILES))
+        for _, writer in idle:
+            writer.close()
+        assert await refused_once(port) == 403, "it accepts again once files are free"
+    assert output.total < 40, output.lines[:60]
+    assert "Traceback" not in "\n".join(output.lines)
+    out_of_files = "webhook: cannot accept connections (EMFILE); they wait"
+    lines = [line for line in output.lines if out_of_files in line]
+    assert 1 <= len(lines) <= 3, lines

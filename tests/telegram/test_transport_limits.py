@@ -2,11 +2,13 @@
 
 A redirect is not followed (her message never goes to another host), a reply larger than
 MAX_RESPONSE_BYTES is refused without being read whole, and a network error's text never
-carries the bot token that the request URL holds.
+carries the bot token that the request URL holds, nor does a timeout's.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 from telegram import Bot
-from telegram.error import NetworkError, TelegramError
+from telegram.error import NetworkError, TelegramError, TimedOut
 
 from bot.telegram.request import MAX_RESPONSE_BYTES, AiohttpRequest
 from tests.auxil.harness import TOKEN
@@ -141,3 +143,32 @@ async def test_a_network_error_names_the_server_but_not_the_url_with_the_token(
     assert base_url.removesuffix("/bot") + "/..." in told
     secret = TOKEN.split(":")[1]
     assert secret not in told and secret.lower() not in told.lower()
+
+
+async def test_a_timeout_names_the_server_but_not_the_url_with_the_token() -> None:
+    # aiohttp's connect timeout (here: waiting for the one pooled connection, held by a request
+    # the server does not answer yet) says "Connection timeout to host <the whole URL>".
+    arrived, release = asyncio.Event(), asyncio.Event()
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        arrived.set()
+        await release.wait()
+        return web.json_response({"ok": True, "result": True})
+
+    async with serving(held) as origin:
+        request = AiohttpRequest(connection_pool_size=1, connect_timeout=0.2, pool_timeout=0.2)
+        bot = Bot(TOKEN, base_url=f"{origin}/bot", request=request)
+        first = asyncio.create_task(bot.delete_webhook())
+        try:
+            await asyncio.wait_for(arrived.wait(), 30)  # the one connection is taken
+            with pytest.raises(TimedOut) as raised:
+                await bot.send_message(4242, "rahasia saya")
+        finally:
+            release.set()
+            with contextlib.suppress(TelegramError):
+                await first
+            await request.shutdown()
+    told = "".join(traceback.format_exception(raised.value))
+    secret = TOKEN.split(":")[1]
+    assert secret not in told and secret.lower() not in told.lower()
+    assert f"{origin}/..." in told, "the timeout still says which server"
