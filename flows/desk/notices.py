@@ -158,3 +158,24 @@ def typed_refused(kind: str, code: str) -> Bubble:
             code=Plain(code),
         )
     return bubble(text)
+
+
+def erased_line() -> Bubble:
+    """What a staff message about a referral becomes once her data is erased."""
+    return bubble(t("The data of this request has been erased."))
+
+
+def closed_line() -> Bubble:
+    """What a staff message about a referral becomes once the case is closed (if configured)."""
+    return bubble(t("This request is closed; its details are no longer shown in this chat."))
+
+
+def uncleaned_notice(code: str) -> Bubble:
+    """Tells the caseworker that the bot could not clean some messages about an erased request."""
+    return bubble(
+        t(
+            "Some messages about request {code} in this chat could not be cleaned. Her data was "
+            "erased: please delete those messages yourself.",
+            code=Plain(code),
+        )
+    )
