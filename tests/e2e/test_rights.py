@@ -26,7 +26,7 @@ async def test_withdrawing_consent_stops_requests_and_check_ins_and_tells_the_ca
     assert "Tarik persetujuan Kakak?" in her.last_message
     await her.press("✋ Ya, tarik")
     assert any("persetujuan Kakak sudah ditarik" in text for text in sent_to(her))
-    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+    assert f"{code} ditarik kembali oleh pemohon." in sent_to(ana)[-1]
 
     assert jembatan.services is not None
     services = jembatan.services
@@ -64,7 +64,7 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
     await her.press("🗑 Ya, hapus semuanya")
     took = time.perf_counter() - started
     assert "Semua yang disimpan Jembatan tentang Kakak sudah dihapus." in her.last_message
-    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+    assert f"{code} ditarik kembali oleh pemohon." in sent_to(ana)[-1]
     print(f"\ndelete everything: confirmed and done in {took:.2f} s")
 
     await checkpoint(services.db)
@@ -102,7 +102,7 @@ async def test_a_relay_in_flight_while_she_deletes_everything_leaves_no_trace(
     jembatan: Jembatan,
 ) -> None:
     ana, her, code = await claimed_case(jembatan)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await her.send("/privasi")
     await her.press("🗑 Hapus semua data saya")
     hanging = jembatan.sim.inject(

@@ -21,7 +21,7 @@ async def worked_case(jembatan: Jembatan) -> tuple[SimUser, SimUser, str]:
     ana, her, code = await claimed_case(jembatan)
     await ana.press("📝 Tambah catatan")
     await ana.send(NOTE)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(TO_HER)
     await jembatan.open_sealed()
     await her.press("↩ Balas", message=her.bot_messages[-1])
