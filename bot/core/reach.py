@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.core import followups, notices
 from bot.core.services import Services
 from flows import desk
-from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
+from flows.followups import followup_consent_version, kinds
 from flows.services import OPEN_STATUSES
 from flows.status import ReferralStatus
 from flows.types import AnswerFollowUp, Button, CreateReferral, Screen, SetReminders, bubble
@@ -43,7 +43,7 @@ async def set_reminders(
             conn,
             user_id,
             FOLLOWUP_PURPOSE,
-            effect.consent_version or FOLLOWUP_CONSENT_VERSION,
+            effect.consent_version or followup_consent_version(),
             user.locale if user else "id",
             services.clock(),
         )
