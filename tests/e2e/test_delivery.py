@@ -111,8 +111,8 @@ async def test_withdrawal_cancels_what_is_queued_and_a_later_relay_reaches_no_on
     await ana.send(RELAYED)
     await ana.press("✉️ Tulis ke pemohon")
     await her.send("/privasi")
-    await her.press("✋ Tarik persetujuan")
-    await her.press("✋ Ya, tarik")
+    await her.press("✋ Batalkan izin")
+    await her.press("✋ Ya, batalkan izin")
     before = len(her.bot_messages)
     await ana.send("Kak, masih di sana?")  # typed after she withdrew
     assert jembatan.services is not None

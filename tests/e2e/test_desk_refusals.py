@@ -22,8 +22,8 @@ async def end_it(jembatan: Jembatan, her: SimUser, boss: SimUser, how: str, code
         await her.press("Ya, batalkan")
     elif how == "withdrawn":
         await her.send("/privasi")
-        await her.press("✋ Tarik persetujuan")
-        await her.press("✋ Ya, tarik")
+        await her.press("✋ Batalkan izin")
+        await her.press("✋ Ya, batalkan izin")
     elif how == "erased":
         await her.send("/privasi")
         await her.press("🗑 Hapus semua data saya")

@@ -43,8 +43,8 @@ async def erase(jembatan: Jembatan, how: str, ana: SimUser, her: SimUser, code: 
         await her.press("🗑 Ya, hapus semuanya")
     elif how == "withdraw":
         await her.send("/privasi")
-        await her.press("✋ Tarik persetujuan")
-        await her.press("✋ Ya, tarik")
+        await her.press("✋ Batalkan izin")
+        await her.press("✋ Ya, batalkan izin")
     elif how == "erase":
         assert await erase_on_request(jembatan.services, code)
         await jembatan.run_due()  # the running bot cleans at its next sweep
