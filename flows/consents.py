@@ -117,6 +117,12 @@ def words(text_version: str, locale: str, days: int) -> tuple[str, ...] | None:
     return tuple(_fill(text, fill) for text in texts)
 
 
+def note(text_version: str) -> str:
+    """What is known about a kept version beyond its words (e.g. an id once used for two texts)."""
+    kept = recorded().get(text_version)
+    return kept.note if kept is not None else ""
+
+
 def _fill(text: str, fill: Mapping[str, str]) -> str:
     names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
     return text.format_map({name: fill.get(name, "…") for name in names})

@@ -296,6 +296,7 @@ def as_json(snap: Snapshot, services: Services, ctx: Context, tr: Translator) ->
                 "purpose": c.purpose,
                 "text_version": c.text_version,
                 "words": list(agreed_words(c, services.retention_days)),
+                "words_note": consents.note(c.text_version) or None,
                 "language": c.locale,
                 "given_at": _iso(c.given_at),
                 "withdrawn_at": _iso(c.withdrawn_at),
