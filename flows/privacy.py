@@ -148,9 +148,9 @@ def view_menu(session: Session, ctx: Context) -> Screen:
             ),
             bubble(
                 t(
-                    "Who can see it: only the Jembatan team and, for a request you send, the "
-                    "office you send it to. Nothing goes to the police or Satpol PP unless you "
-                    "ask for it."
+                    "Who can see it: the Dinas Sosial staff who run Jembatan and, for a request "
+                    "you send, the office it goes to. Nothing goes to the police or Satpol PP "
+                    "unless you ask for it or a court orders it."
                 )
             ),
             bubble(

@@ -74,7 +74,7 @@ def choose(session: Session, code: str, ctx: Context) -> Step:
         return Step(goto(with_answers(session, home_region=region.code), "going_home_plan"))
     located = replace(session, region_code=region.code)
     if urgent.pending(located):  # her agreed call-back was waiting for this answer
-        sent = submit(located, ctx, urgent=True)
+        sent = submit(located, ctx, urgent=True, version=urgent.urgent_consent_version())
         return replace(sent, notices=(saved_notice(region, ctx), *sent.notices))
     return Step(goto(located, "menu"), notices=(saved_notice(region, ctx),))
 

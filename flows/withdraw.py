@@ -34,10 +34,9 @@ def view_withdraw(session: Session, ctx: Context) -> Screen:
             bubble(
                 t("Withdraw your consent?"),
                 t(
-                    "Your open requests stop, and the office is told that you withdrew them. "
-                    "Check-in messages stop too. What was already recorded is erased {days} days "
-                    "after the request ends, or now if you choose 🗑 Delete all my data.",
-                    days=ctx.retention_days,
+                    "Your open requests stop and the office is told. Check-in messages stop too. "
+                    "The details you gave for your requests are erased now; your language and "
+                    "region stay until you choose 🗑 Delete all my data."
                 ),
             ),
         ),
@@ -48,7 +47,12 @@ def view_withdraw(session: Session, ctx: Context) -> Screen:
 def on_button_withdraw(session: Session, action: str, ctx: Context) -> Step:
     """Withdraws after her confirmation."""
     if action == "confirm":
-        notice = bubble(t("Done: your consent is withdrawn and the office has been told."))
+        notice = bubble(
+            t(
+                "Done: your consent is withdrawn, the details of your requests are erased, and "
+                "the office has been told."
+            )
+        )
         return Step(goto(session, "privacy"), notices=(notice,), effects=(WithdrawConsent(),))
     if action == "privacy":
         return Step(goto(session, "privacy"))

@@ -16,6 +16,7 @@ from storage.connection import Connection
 from storage.crypto import FieldCipher
 from storage.db import Database
 from storage.quarantine import erase_sender
+from storage.staff_messages import mark_for_cleaning
 
 UNSENT = "('pending', 'sending')"
 # What erasure does with each encrypted column of storage/fields.py (by EncryptedField.name); a
@@ -98,6 +99,8 @@ async def erase_referral_personal(conn: Connection, referral_id: int) -> Erased:
     sealed = await _changed(
         conn, "DELETE FROM sealed_messages WHERE referral_id = ?", (referral_id,)
     )
+    # What staff chats still show of it is cleaned by the channel (bot/telegram/scrub.py).
+    await mark_for_cleaning(conn, referral_id)
     return Erased(
         referrals=referrals,
         notes=notes,

@@ -311,6 +311,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX inbox_quarantine_at ON inbox_quarantine(quarantined_at)",
         ),
     ),
+    Migration(
+        12,
+        "staff messages that show a referral's personal content, to clean on erasure",
+        (
+            """CREATE TABLE staff_messages (
+                chat_id INTEGER NOT NULL,
+                message_id INTEGER NOT NULL,
+                referral_id INTEGER NOT NULL REFERENCES referrals(id) ON DELETE CASCADE,
+                caseworker_id INTEGER REFERENCES caseworkers(id) ON DELETE SET NULL,
+                own INTEGER NOT NULL DEFAULT 1,
+                sent_at TEXT NOT NULL,
+                scrub INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (chat_id, message_id))""",
+            "CREATE INDEX staff_messages_referral ON staff_messages(referral_id)",
+            "CREATE INDEX staff_messages_scrub ON staff_messages(scrub) WHERE scrub > 0",
+            # Notifications sent before this step showed service and region: clean them too.
+            """INSERT OR IGNORE INTO staff_messages
+                (chat_id, message_id, referral_id, caseworker_id, own, sent_at)
+                SELECT chat_id, message_id, referral_id, caseworker_id, 1, sent_at
+                FROM notifications""",
+        ),
+    ),
 )
 
 

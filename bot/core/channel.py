@@ -59,11 +59,13 @@ class AfterCommit:
 
     outbox_ids: list[int] = field(default_factory=list)
     notice_edits: list[NoticeEdit] = field(default_factory=list)
+    scrub: bool = False  # her data was erased: clean what staff chats show of it
 
     def extend(self, other: AfterCommit) -> None:
         """Adds another turn's work to this one."""
         self.outbox_ids += other.outbox_ids
         self.notice_edits += other.notice_edits
+        self.scrub = self.scrub or other.scrub
 
 
 class Replies(Protocol):

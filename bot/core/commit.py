@@ -99,6 +99,7 @@ async def _create(scope: Scope, effect: CreateReferral) -> None:
 async def _withdraw(scope: Scope, effect: WithdrawConsent) -> None:
     queued, withdrawn = await reach.withdrawn_by_her(scope.services, scope.conn, scope.user_id)
     scope.after.outbox_ids += queued
+    scope.after.scrub = True
     for referral in withdrawn:
         scope.notices_changed(referral, NoticeChange.WITHDRAWN)
 
@@ -106,6 +107,7 @@ async def _withdraw(scope: Scope, effect: WithdrawConsent) -> None:
 async def _delete(scope: Scope, effect: DeleteMyData) -> None:
     queued, withdrawn = await reach.deleted_by_her(scope.services, scope.conn, scope.user_id)
     scope.after.outbox_ids += queued
+    scope.after.scrub = True
     for referral in withdrawn:
         scope.notices_changed(referral, NoticeChange.WITHDRAWN)
 

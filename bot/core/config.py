@@ -39,6 +39,7 @@ class Settings:
     inactive_days: int = 365
     followups: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     sweep_seconds: float = 60.0
+    clean_staff_on_close: bool = False
 
     @property
     def env(self) -> dict[str, str]:
@@ -88,4 +89,6 @@ def load_settings(
             urgent_escalation_minutes=int(get("JEMBATAN_URGENT_ESCALATION_MINUTES", "60")),
         ),
         sweep_seconds=float(get("JEMBATAN_SWEEP_SECONDS", "60")),
+        clean_staff_on_close=get("JEMBATAN_CLEAN_STAFF_ON_CLOSE", "0").lower()
+        in ("1", "true", "yes", "on"),
     )

@@ -45,6 +45,8 @@ class DeskTurn:
     replies: tuple[ChatEffect, ...]
     work: AfterCommit = field(default_factory=AfterCommit)
     region_code: str | None = None
+    referral_id: int | None = None  # what the replies show (recorded, cleaned on erasure)
+    caseworker_id: int | None = None
 
 
 def card(referral: Referral, me: Caseworker | None) -> CaseCard:
@@ -165,4 +167,5 @@ async def _desk_turn(services: Services, telegram_id: int, inp: Input) -> DeskTu
     except TurnVoid:
         return None
     region = referral.region_code if referral is not None else None
-    return DeskTurn(tuple(replies), tx.work, region)
+    shown = referral.id if referral is not None else None
+    return DeskTurn(tuple(replies), tx.work, region, shown, me.id if me is not None else None)

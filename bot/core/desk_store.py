@@ -34,6 +34,7 @@ from flows.desk.effects import (
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
 from storage.referrals import Referral
+from storage.staff_messages import CLOSED, mark_for_cleaning
 
 
 class TurnVoid(Exception):
@@ -96,6 +97,9 @@ async def _close(tx: DeskTx, effect: CloseCase) -> None:
     referral = tx.case(effect.code)
     await tx.services.referrals.close(tx.conn, referral.id, effect.outcome, tx.actor)
     await scheduling.on_closed(tx.services, tx.conn, referral)
+    if tx.services.clean_staff_on_close:
+        await mark_for_cleaning(tx.conn, referral.id, CLOSED)
+        tx.work.scrub = True
 
 
 async def _reopen(tx: DeskTx, effect: ReopenCase) -> None:

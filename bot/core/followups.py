@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -122,9 +122,15 @@ class SweepReport:
 class Sweeper:
     """Turns due follow-ups into outbox messages; `wake` starts the outbox worker."""
 
-    def __init__(self, services: Services, wake: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        wake: Callable[[], None] = lambda: None,
+        tidy: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.services = services
         self.wake = wake
+        self.tidy = tidy  # the channel's cleaning of staff chats, after each sweep
         self._running = asyncio.Lock()
 
     async def sweep(self) -> SweepReport:
@@ -143,6 +149,11 @@ class Sweeper:
             log.warning("%d follow-up(s) expired before they could be sent", report.expired)
         if report.outbox_ids:
             self.wake()
+        if self.tidy is not None:
+            try:
+                await self.tidy()
+            except Exception as exc:  # cleaning is tried again at the next sweep
+                log.error("cleaning staff chats failed: %s", type(exc).__name__)
         return report
 
     async def _one(self, item: FollowUp, now: datetime, report: SweepReport) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from bot.core.text import bubble_text
+from flows import consents
 from flows.intake import CONTACT_WORDS, WINDOWS
 from flows.node import Context
 from flows.services import service_title, status_words
@@ -204,6 +205,29 @@ def consents_bubble(consents: list[Consent]) -> Bubble:
     return Bubble(tuple(lines))
 
 
+def agreed_words(c: Consent, days: int) -> tuple[str, ...]:
+    """The words of the consent text she agreed to, in the language she agreed in."""
+    return consents.words(c.text_version, c.locale, days) or ()
+
+
+def words_bubbles(items: list[Consent], days: int) -> list[Bubble]:
+    """The words of each consent text she agreed to, once per text version."""
+    bubbles: list[Bubble] = []
+    seen: set[str] = set()
+    for c in items:
+        said = agreed_words(c, days)
+        if c.text_version in seen or not said:
+            continue
+        seen.add(c.text_version)
+        heading = t(
+            "The words you agreed to ({purpose}, text of {version}):",
+            purpose=PURPOSES.get(c.purpose, Plain(c.purpose)),
+            version=version_date(c.text_version),
+        )
+        bubbles.append(Bubble((heading, *(Plain(f"“{line}”") for line in said))))
+    return bubbles
+
+
 def render_bubbles(snap: Snapshot, services: Services, ctx: Context) -> list[Bubble]:
     """Her profile, each request (newest first) and her consents, as chat messages."""
     bubbles = [profile_bubble(snap, services)]
@@ -213,6 +237,7 @@ def render_bubbles(snap: Snapshot, services: Services, ctx: Context) -> list[Bub
     else:
         bubbles.append(Bubble((t("You have sent no requests."),)))
     bubbles.append(consents_bubble(snap.consents))
+    bubbles += words_bubbles(snap.consents, services.retention_days)
     return bubbles
 
 
@@ -270,6 +295,8 @@ def as_json(snap: Snapshot, services: Services, ctx: Context, tr: Translator) ->
             {
                 "purpose": c.purpose,
                 "text_version": c.text_version,
+                "words": list(agreed_words(c, services.retention_days)),
+                "words_note": consents.note(c.text_version) or None,
                 "language": c.locale,
                 "given_at": _iso(c.given_at),
                 "withdrawn_at": _iso(c.withdrawn_at),

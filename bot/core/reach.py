@@ -10,7 +10,7 @@ from bot.core import followups, notices
 from bot.core.services import Services
 from bot.core.text import MAX_MESSAGE_LENGTH
 from flows import desk
-from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
+from flows.followups import followup_consent_version, kinds
 from flows.services import OPEN_STATUSES
 from flows.status import ReferralStatus
 from flows.types import (
@@ -24,7 +24,7 @@ from flows.types import (
 )
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
-from storage.erasure import erase_user
+from storage.erasure import Erased, erase_referral_personal, erase_user
 from storage.referrals import Referral
 
 FOLLOWUP_PURPOSE = "followups"
@@ -52,7 +52,7 @@ async def set_reminders(
             conn,
             user_id,
             FOLLOWUP_PURPOSE,
-            effect.consent_version or FOLLOWUP_CONSENT_VERSION,
+            effect.consent_version or followup_consent_version(),
             user.locale if user else "id",
             services.clock(),
         )
@@ -149,28 +149,39 @@ async def withdrawn_by_her(
 ) -> tuple[list[int], list[Referral]]:
     """Ends her open referrals as withdrawn, withdraws her consents and stops her check-ins.
 
-    Returns the queued messages (to the caseworkers who claimed them) and the withdrawn referrals.
+    The personal fields of all her referrals are erased at once (what staff chats show of them
+    is cleaned after the commit); her language and region stay. Returns the queued messages (to
+    the caseworkers who claimed them) and the withdrawn referrals.
     """
     actor = f"user:{user_id}"
     queued: list[int] = []
     withdrawn: list[Referral] = []
-    for referral in await services.referrals.for_user(user_id):
+    referrals = await services.referrals.for_user(user_id)
+    for referral in referrals:
         if referral.status not in OPEN_STATUSES:
             continue
         await services.referrals.set_status(conn, referral.id, ReferralStatus.WITHDRAWN, actor)
         await services.followups.cancel(conn, referral_id=referral.id)
         await services.outbox.cancel_to_her(conn, referral.id)
         await services.audit.append(conn, actor, "referral.withdraw", f"referral:{referral.code}")
-        if tell:
-            queued += await tell_withdrawn(services, conn, referral)
         withdrawn.append(referral)
     for consent in await services.consents.list_for(user_id):
         if consent.active:
             await services.consents.withdraw(conn, consent.id)
     await set_reminders(services, conn, user_id, SetReminders("off"))
+    erased = Erased()
+    for referral in referrals:
+        erased += await erase_referral_personal(conn, referral.id)
     await services.audit.append(
-        conn, actor, "consent.withdraw", None, f"referrals={len(withdrawn)}"
+        conn,
+        actor,
+        "consent.withdraw",
+        None,
+        f"referrals={len(withdrawn)} erased={erased.referrals}",
     )
+    if tell:  # after the erasure, which cancels unsent messages about her referrals
+        for referral in withdrawn:
+            queued += await tell_withdrawn(services, conn, referral)
     return queued, withdrawn
 
 

@@ -94,6 +94,7 @@ class Services:
     retention_days: int
     policy: FollowUpPolicy = field(default_factory=FollowUpPolicy)
     code_source: Callable[[], str] = new_code
+    clean_staff_on_close: bool = False  # closing a case also cleans what staff chats show
 
     @property
     def cipher(self) -> FieldCipher:
@@ -165,4 +166,5 @@ async def open_services(settings: Settings, clock: Clock = utc_now) -> Services:
         clock=clock,
         retention_days=settings.retention_days,
         policy=settings.followups,
+        clean_staff_on_close=settings.clean_staff_on_close,
     )

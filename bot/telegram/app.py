@@ -20,6 +20,7 @@ from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
 from bot.telegram.ratelimit import MessageRateLimiter
 from bot.telegram.receiving import Poller, Receiver
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.scrub import Scrubber
 from bot.telegram.webhook import WebhookServer
 from flows.types import Text, t
 
@@ -119,7 +120,7 @@ def build_application(
     conversation.use_outbox(outbox)
     runtime = app.bot_data
     runtime.outbox = outbox
-    runtime.sweeper = Sweeper(services, outbox.wake)
+    runtime.sweeper = Sweeper(services, outbox.wake, Scrubber(services, sender, outbox.wake).run)
     runtime.sweep_seconds = sweep_seconds
     runtime.receiver = Receiver(app, services.inbox)
     runtime.requests = requests

@@ -12,6 +12,7 @@ from bot.core.notices import staff_translator
 from bot.core.services import Services
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.render import bubble_text
+from bot.telegram.scrub import Scrubber
 from flows import desk
 from flows.types import Bubble
 
@@ -43,6 +44,9 @@ class TelegramChannel:
             await self.edit_notices(edit)
         if self.outbox is not None and work.outbox_ids:
             await self.outbox.deliver(work.outbox_ids)
+        if work.scrub:
+            wake = self.outbox.wake if self.outbox is not None else None
+            await Scrubber(self.services, self.bot, wake).run()
 
     async def edit_notices(self, edit: NoticeEdit) -> None:
         """Edits every notification of the referral (a failure is only logged)."""

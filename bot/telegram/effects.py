@@ -68,6 +68,8 @@ class ChatEffects:
         self.unrecorded: list[int] = [incoming] if incoming is not None else []
         # Once messages were deleted or sent below it, the pressed message is not edited.
         self.pressed_usable = True
+        # Ids of the messages this update sent or edited (a staff chat records them).
+        self.shown: list[int] = []
 
     async def run(self, effects: Sequence[Effect]) -> None:
         """Carries out the effects in order, always answers a pressed button, records ids."""
@@ -113,6 +115,7 @@ class ChatEffects:
             log.info("button not answered: %s", type(exc).__name__)
 
     def _sent(self, message: Message) -> Message:
+        self.shown.append(message.message_id)
         if self.history is not None:
             self.unrecorded.append(message.message_id)
         return message
@@ -160,6 +163,7 @@ class ChatEffects:
                 log.info("edit failed (%s); sending the screen instead", type(exc).__name__)
                 await self.send(screen, seq)
                 return
+        self.shown.append(message.message_id)
         for text, markup in rest:
             await self.send_text(text, markup)
 

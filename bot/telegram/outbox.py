@@ -33,6 +33,7 @@ from flows.status import ReferralStatus
 from storage.chat_log import ChatLog
 from storage.connection import Connection
 from storage.outbox import OutMessage, Queued
+from storage.staff_messages import StaffMessages
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +301,11 @@ class OutboxWorker:
             assert message.referral_id is not None
             await services.referrals.record_notification(
                 conn, message.referral_id, message.caseworker_id, message.chat_id, message_id
+            )
+        if kept and message.caseworker_id is not None and message.referral_id is not None:
+            # A staff chat now shows something of her referral: cleaned if she is erased.
+            await StaffMessages(services.db).add(
+                conn, message.chat_id, [message_id], message.referral_id, message.caseworker_id
             )
         return kept
 

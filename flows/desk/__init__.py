@@ -25,7 +25,9 @@ from flows.desk.notices import (
     cancelled_notice,
     claim_escalation,
     claim_reminder,
+    closed_line,
     done_notice,
+    erased_line,
     from_her,
     handed_over_to_her,
     her_update,
@@ -34,6 +36,7 @@ from flows.desk.notices import (
     open_keyboard,
     taken_notice,
     to_her,
+    uncleaned_notice,
     withdrawn_notice,
 )
 from flows.desk.screens import (
@@ -65,8 +68,10 @@ __all__ = [
     "case_screen",
     "claim_escalation",
     "claim_reminder",
+    "closed_line",
     "desk_home",
     "done_notice",
+    "erased_line",
     "from_her",
     "handed_over_to_her",
     "handle",
@@ -87,5 +92,6 @@ __all__ = [
     "staff_status",
     "taken_notice",
     "to_her",
+    "uncleaned_notice",
     "withdrawn_notice",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows.desk.model import HER_UPDATES, SERVICE_KINDS, CaseCard, button
+from flows.desk.model import HER_UPDATES, CaseCard, button
 from flows.node import Context
 from flows.types import Bubble, Button, Moment, Plain, Text, bubble, t
 
@@ -30,15 +30,13 @@ def region_name(code: str, ctx: Context) -> Plain:
 
 
 def notification(card: CaseCard, ctx: Context) -> Bubble:
-    """A new referral, told with minimal content: code, kind of service, region, urgency, age."""
+    """A new referral as a staff lock screen may show it: code and urgency only.
+
+    Service and region are in the case view: code, health service and kab/kota together are the
+    most sensitive thing a caseworker's phone can show. The hours waiting come with reminders.
+    """
     urgency = t("urgent") if card.urgency == "urgent" else t("normal")
-    return bubble(
-        t("New request {code}", code=Plain(card.code)),
-        t("Service: {service}", service=SERVICE_KINDS.get(card.service, Plain(card.service))),
-        t("Region: {region}", region=_region(card.region_code, ctx)),
-        t("Urgency: {urgency}", urgency=urgency),
-        t("Waiting: {hours} h", hours=age_hours(card, ctx)),
-    )
+    return bubble(t("New request {code} ({urgency})", code=Plain(card.code), urgency=urgency))
 
 
 def notification_keyboard(code: str) -> tuple[tuple[Button, ...], ...]:
@@ -50,7 +48,6 @@ def claim_reminder(card: CaseCard, ctx: Context) -> Bubble:
     """Reminds the caseworkers that a referral still waits to be claimed."""
     return bubble(
         t("⏰ Request {code} is still waiting to be claimed.", code=Plain(card.code)),
-        t("Region: {region}", region=_region(card.region_code, ctx)),
         t("Waiting: {hours} h", hours=age_hours(card, ctx)),
     )
 
@@ -59,7 +56,6 @@ def claim_escalation(card: CaseCard, ctx: Context) -> Bubble:
     """Tells a supervisor that nobody has claimed a referral."""
     return bubble(
         t("⚠️ Nobody has claimed request {code} yet.", code=Plain(card.code)),
-        t("Region: {region}", region=_region(card.region_code, ctx)),
         t("Waiting: {hours} h", hours=age_hours(card, ctx)),
     )
 
@@ -123,8 +119,8 @@ def done_notice(kind: str, code: str) -> Bubble:
         ),
         "relay_close": t("The conversation about {code} is closed.", code=Plain(code)),
         "travel": t(
-            "Travel date saved on {code}. She will be asked the next morning whether she "
-            "arrived safely (if she agreed to check-in messages).",
+            "Travel date saved for {code}. On the morning after the travel date, the applicant "
+            "is asked whether she arrived safely (if she agreed to check-in messages).",
             code=Plain(code),
         ),
     }[kind]
@@ -135,8 +131,8 @@ def held_notice(code: str, at: datetime) -> Bubble:
     """Says when a relayed message will reach her (held for her safe time)."""
     return bubble(
         t(
-            "Saved for the person of {code}. It reaches her {when}, inside the time she chose "
-            "to be contacted.",
+            "The message for the applicant of {code} reaches her phone {when} (the safe time "
+            "she chose). She has to tap Open to read it.",
             code=Plain(code),
             when=Moment(at, "datetime"),
         )
@@ -158,3 +154,24 @@ def typed_refused(kind: str, code: str) -> Bubble:
             code=Plain(code),
         )
     return bubble(text)
+
+
+def erased_line() -> Bubble:
+    """What a staff message about a referral becomes once her data is erased."""
+    return bubble(t("The data of this request has been erased."))
+
+
+def closed_line() -> Bubble:
+    """What a staff message about a referral becomes once the case is closed (if configured)."""
+    return bubble(t("This request is closed; its details are no longer shown in this chat."))
+
+
+def uncleaned_notice(code: str) -> Bubble:
+    """Tells the caseworker that the bot could not clean some messages about an erased request."""
+    return bubble(
+        t(
+            "Some messages about request {code} in this chat could not be cleaned. Her data was "
+            "erased: please delete those messages yourself.",
+            code=Plain(code),
+        )
+    )

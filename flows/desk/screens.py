@@ -83,8 +83,10 @@ def case_screen(detail: CaseDetail, actions: tuple[tuple[str, Text], ...], ctx: 
     if detail.phone_alone is False:
         lines.append(
             t(
-                "⚠ Her phone is shared: others may read your messages. Do not mention Dinsos, "
-                "Puskesmas, HIV or going home; write as a friend would."
+                "⚠ Her phone is shared. In messages: do not mention Dinsos, Puskesmas, HIV or "
+                "going home; write short and neutral. When calling: say her nickname first and "
+                "ask whether she can talk now; do not name the office before you are sure it is "
+                "her."
             )
         )
     if detail.outcome:
@@ -119,8 +121,9 @@ def prompt(kind: str, code: str) -> Screen:
     text = {
         "note": t("Type the note for {code}. Notes are stored encrypted.", code=Plain(code)),
         "relay": t(
-            "Type your message for the person of {code}. It is sent by the bot; neither of "
-            "you sees the other's account.",
+            "Type your message for the applicant of {code}. It reaches her phone, where others "
+            "may see it: do not name the office, the service, HIV or going home at the start "
+            "of the message.",
             code=Plain(code),
         ),
         "handover": t("Type the kab/kota to hand {code} over to.", code=Plain(code)),

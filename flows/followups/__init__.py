@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows import consents
 from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
 from flows.greeting import NEUTRAL_FIRST_LINE
 from flows.greeting import neutral as neutral
@@ -30,8 +31,6 @@ from flows.types import (
 )
 
 PREFIX = "f"
-#: Bump when the text of the follow-up consent (REMINDERS_OFFER) changes.
-FOLLOWUP_CONSENT_VERSION = "followup-consent-2026-11-v1"
 STOP_WORDS = frozenset({"berhenti", "stop"})
 
 
@@ -160,11 +159,18 @@ REMINDERS_OFFER = t(
     "May I send a short message later, for example to ask if a caseworker contacted you? "
     "Your screen shows only a neutral line. Never at night; stop any time."
 )
+#: The words the check-in consent stands for: its version is derived from them.
+FOLLOWUP_CONSENT_TEXTS = (REMINDERS_OFFER,)
+
+
+def followup_consent_version() -> str:
+    """The version of the check-in consent text, as stored with each consent."""
+    return consents.version(consents.FOLLOWUPS, FOLLOWUP_CONSENT_TEXTS)
 
 
 def set_reminders(session: Session, state: str, ctx: Context) -> Step:
     """Pauses, resumes, stops or turns on her check-in messages, then shows the setting."""
-    version = FOLLOWUP_CONSENT_VERSION if state == "on" and ctx.reminders == "off" else ""
+    version = followup_consent_version() if state == "on" and ctx.reminders == "off" else ""
     notices = {
         "paused": t("Check-ins are paused. Nothing will come until you resume them."),
         "off": t("Check-ins are stopped. You will not get any more."),

@@ -17,7 +17,7 @@ from flows.intake.age import (
     view_child_protection,
 )
 from flows.intake.common import CANCEL, ORIGIN_KEYS, begin, cancelled, next_step
-from flows.intake.consent import CONSENT_VERSION, on_button_consent, view_consent
+from flows.intake.consent import consent_version, on_button_consent, view_consent
 from flows.intake.contact import (
     CONTACT_CHOICES,
     WINDOWS,
@@ -53,7 +53,6 @@ __all__ = [
     "CHANGES",
     "CHILD",
     "CONSENT",
-    "CONSENT_VERSION",
     "CONTACT",
     "CONTACT_CHOICES",
     "CONTACT_DAYS",
@@ -73,6 +72,7 @@ __all__ = [
     "accept_phone",
     "begin",
     "cancelled",
+    "consent_version",
     "next_step",
     "on_button_age",
     "on_button_change",

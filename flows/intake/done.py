@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
+from flows.followups import REMINDERS_OFFER, followup_consent_version
 from flows.handling import real_handler
 from flows.intake.common import _office_name
 from flows.intake.summary import CONTACT_DAYS
@@ -118,7 +118,7 @@ def on_button_done(session: Session, action: str, ctx: Context) -> Step:
     """Opens her requests or the menu, or records her check-in choice."""
     if action in {"fu_yes", "fu_no"}:
         state = "on" if action == "fu_yes" else "off"
-        version = FOLLOWUP_CONSENT_VERSION if state == "on" else ""
+        version = followup_consent_version() if state == "on" else ""
         notice = (
             t("Check-ins are on. You can pause or stop them in 🔒 Privacy.")
             if state == "on"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flows.handling import handler_for
 from flows.intake.common import CANCEL, _cancel_button, _office_name, cancelled, next_step
-from flows.intake.consent import CONSENT_VERSION
+from flows.intake.consent import consent_version
 from flows.intake.contact import WINDOWS
 from flows.node import Context, Step, emergency_button, goto
 from flows.services import service_title
@@ -93,7 +93,7 @@ def _due(session: Session, ctx: Context) -> datetime:
     return datetime.combine(day, time(hour), zone).astimezone(UTC)
 
 
-def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
+def submit(session: Session, ctx: Context, *, urgent: bool, version: str = "") -> Step:
     """Creates the referral (stored before the confirmation is shown) and shows its code."""
     answers = dict(session.draft)
     if urgent:
@@ -118,7 +118,7 @@ def submit(session: Session, ctx: Context, *, urgent: bool) -> Step:
         region_code=session.region_code,
         office_key=office.key,
         answers=tuple(sorted((k, answers[k]) for k in kept if answers.get(k))),
-        consent_version=CONSENT_VERSION,
+        consent_version=version or consent_version(),
         consent_locale=answers.get("consent_locale", session.locale),
         consent_given_at=datetime.fromisoformat(answers["consent_at"]),
     )

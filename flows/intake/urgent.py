@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
+from flows import consents
 from flows.intake.common import _office_name, cancelled
 from flows.intake.summary import submit
 from flows.node import Context, Step, emergency_button, goto, with_answers
@@ -22,23 +23,33 @@ def do_not_wait() -> Text:
     return t("If you are in danger now, do not wait: call 112 or 110.")
 
 
+SENT = t(
+    "Jembatan tells {office} only two things: your region, and that you need an urgent "
+    "call-back in this chat. It is not given to the police or Satpol PP unless you ask for it "
+    "yourself or a court orders it."
+)
+KEPT = t(
+    "You can cancel it at any time in 📋 My requests; the data is erased {days} days after it ends."
+)
+WHEN = t("A caseworker will try to contact you in this chat as soon as they can, in office hours.")
+#: The words an urgent call-back's consent stands for: its version is derived from them.
+URGENT_CONSENT_TEXTS = (SENT, KEPT, WHEN, do_not_wait())
+
+
+def urgent_consent_version() -> str:
+    """The version of the urgent consent texts, as stored with each consent."""
+    return consents.version(consents.URGENT, URGENT_CONSENT_TEXTS)
+
+
 def view_urgent(session: Session, ctx: Context) -> Screen:
-    """Says in a few words what is sent and what will happen, and asks her to agree."""
+    """Says in a few words what is sent, for how long, what will happen; asks her to agree."""
     return Screen(
         "intake_urgent",
         (
             bubble(
-                t(
-                    "Jembatan sends {office} only your region and that you need an urgent "
-                    "call-back in this chat. Nothing goes to the police or Satpol PP unless "
-                    "you ask for it yourself.",
-                    office=_office_name(session, ctx),
-                ),
-                t("• Urgent: yes"),
-                t(
-                    "A caseworker will try to contact you in this chat as soon as they can, "
-                    "in office hours."
-                ),
+                t(SENT.msgid, office=_office_name(session, ctx)),
+                t(KEPT.msgid, days=ctx.retention_days),
+                WHEN,
                 do_not_wait(),
             ),
         ),
@@ -70,7 +81,7 @@ def on_button_urgent(session: Session, action: str, ctx: Context) -> Step:
     if session.region_code is None:
         notice = bubble(t("One last step: where are you now? Then I send it."))
         return Step(goto(agreed, "region_province"), notices=(notice,))
-    return submit(agreed, ctx, urgent=True)
+    return submit(agreed, ctx, urgent=True, version=urgent_consent_version())
 
 
 def pending(session: Session) -> bool:

@@ -53,6 +53,7 @@ async def test_kota_surabaya_sees_province_and_national_entries_and_reaches_the_
         "she is told which level handles it"
     )
     notice = "\n".join(sent_to(rina))
-    assert code in notice and "Kota Surabaya" in notice, "the province's caseworker is told"
+    assert f"Permintaan baru {code} (biasa)" in notice, "the province's caseworker is told"
+    assert "Kota Surabaya" not in notice, "the region is in the case view, not on the lock screen"
     await rina.press("✋ Ambil")
     assert any(code in t for t in sent_to(rina)[-2:])

@@ -55,11 +55,11 @@ async def test_status_and_relay_at_dawn_arrive_at_the_start_of_her_window(
     await ana.press("✋ Ambil")
     await ana.press("📞 Tandai sudah dihubungi")
     await ana.press("🔧 Tandai sedang diproses")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)
     await jembatan.outbox_idle()
     assert len(her.bot_messages) == before, "nothing at 05:20 WITA"
-    told = [m.text or "" for m in ana.bot_messages if "sampai kepadanya" in (m.text or "")]
+    told = [m.text or "" for m in ana.bot_messages if "akan masuk ke HP-nya" in (m.text or "")]
     assert told and "16.00" in told[-1], "the caseworker sees when her message will arrive"
 
     assert jembatan.services is not None
@@ -107,12 +107,12 @@ async def test_withdrawal_cancels_what_is_queued_and_a_later_relay_reaches_no_on
     ana, her, code = await evening_request(jembatan)
     await at(jembatan, DAWN)
     await ana.press("✋ Ambil")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await her.send("/privasi")
-    await her.press("✋ Tarik persetujuan")
-    await her.press("✋ Ya, tarik")
+    await her.press("✋ Batalkan izin")
+    await her.press("✋ Ya, batalkan izin")
     before = len(her.bot_messages)
     await ana.send("Kak, masih di sana?")  # typed after she withdrew
     assert jembatan.services is not None
@@ -133,7 +133,7 @@ async def test_closure_cancels_what_is_queued_but_the_closing_message(jembatan: 
     await at(jembatan, DAWN)
     before = len(her.bot_messages)
     await ana.press("✋ Ambil")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)
     await ana.press("✅ Tutup dengan hasil")
     await ana.press("Sudah mendapat bantuan")
@@ -165,7 +165,7 @@ async def test_erasure_cancels_what_is_queued_and_leaves_nothing_sealed(
     ana, her, _ = await evening_request(jembatan)
     await at(jembatan, DAWN)
     await ana.press("✋ Ambil")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)
     await her.send("/privasi")
     await her.press("🗑 Hapus semua data saya")

@@ -60,8 +60,8 @@ async def test_matching_caseworkers_are_told_and_exactly_one_claim_wins(
 
     for person in (ana, budi):
         note = person.last_message
-        assert note.startswith(f"Permintaan baru {code}"), note
-        assert "Wilayah: Kota Kupang" in note and "Prioritas: biasa" in note
+        assert note == f"Permintaan baru {code} (biasa)", "a lock screen shows code and urgency"
+        assert "Kupang" not in note and "Menunggu" not in note, "region in the case view only"
         assert "Mawar" not in note, "no nickname in a notification"
         assert person.last_buttons == ["✋ Ambil"]
     assert all(code not in (m.text or "") for m in citra.bot_messages), "other region not told"
@@ -218,7 +218,7 @@ async def test_messages_are_relayed_both_ways_without_revealing_accounts(
     jembatan: Jembatan,
 ) -> None:
     ana, her, code = await claimed_case(jembatan)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send("Halo Kak, kapan bisa datang ke kantor?")
     await jembatan.open_sealed()
     incoming = her.bot_messages[-1]
@@ -303,9 +303,7 @@ async def test_her_cancellation_reaches_the_caseworker(jembatan: Jembatan) -> No
     await her.press(her.last_buttons[0])
     await her.press("✖ Batalkan permintaan ini")
     await her.press("Ya, batalkan")
-    told = [
-        m.text for m in ana.bot_messages if f"{code} dibatalkan oleh pengirimnya" in (m.text or "")
-    ]
+    told = [m.text for m in ana.bot_messages if f"{code} dibatalkan oleh pemohon" in (m.text or "")]
     assert told, "her caseworker is told"
 
 
@@ -315,4 +313,8 @@ async def test_staff_see_a_concrete_warning_when_her_phone_is_shared(jembatan: J
     await ana.press("✋ Ambil")
     case_view = "\n".join(m.text or "" for m in ana.bot_messages[-2:])
     assert code in case_view
-    assert "jangan sebut Dinsos, Puskesmas, HIV atau pulang" in case_view
+    assert "jangan sebut Dinsos, Puskesmas, HIV, atau pulang kampung" in case_view
+    assert (
+        "Kalau menelepon: sebut nama panggilannya dulu dan tanya apakah ia bisa bicara "
+        "sekarang; jangan sebut kantor sebelum yakin itu dia." in case_view
+    ), "many choose a call: the warning covers calling too"

@@ -22,8 +22,8 @@ async def end_it(jembatan: Jembatan, her: SimUser, boss: SimUser, how: str, code
         await her.press("Ya, batalkan")
     elif how == "withdrawn":
         await her.send("/privasi")
-        await her.press("✋ Tarik persetujuan")
-        await her.press("✋ Ya, tarik")
+        await her.press("✋ Batalkan izin")
+        await her.press("✋ Ya, batalkan izin")
     elif how == "erased":
         await her.send("/privasi")
         await her.press("🗑 Hapus semua data saya")
@@ -44,7 +44,7 @@ async def test_a_relay_or_note_typed_after_the_case_ended_reaches_nobody(
     code = await refer(jembatan, *KUPANG)
     her: SimUser = jembatan.beneficiary  # type: ignore[attr-defined]
     await ana.press("✋ Ambil", message=ana.bot_messages[-1])
-    await ana.press("✉️ Tulis ke penerima" if mode == "relay" else "📝 Tambah catatan")
+    await ana.press("✉️ Tulis ke pemohon" if mode == "relay" else "📝 Tambah catatan")
     await end_it(jembatan, her, boss, how, code)
     seen_by_her = len(her.bot_messages)
 

@@ -36,7 +36,7 @@ async def test_a_long_thread_is_paged_newest_first_down_to_the_oldest_entry(
     jembatan: Jembatan,
 ) -> None:
     ana, her, code = await claimed_case(jembatan)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send("Halo Kak, kapan bisa datang?")
     await jembatan.open_sealed()
     await her.press("↩ Balas", message=her.bot_messages[-1])

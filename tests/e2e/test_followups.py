@@ -51,7 +51,8 @@ async def test_contact_check_not_yet_escalates_to_caseworker_and_supervisor(
     await her.press("⏳ Belum", message=question)
     assert "Saya sudah mengingatkan kantornya" in her.last_message
     for person in (ana, sari):
-        assert f"Permintaan {code}: ia bilang belum ada yang menghubunginya." in sent_to(person)[-1]
+        told = f"Permintaan {code}: pemohon menyampaikan belum ada yang menghubunginya."
+        assert told in sent_to(person)[-1]
     assert "⏳ Belum" not in her.last_buttons, "the question became the answer"
     assert jembatan.services is not None
     stored = await jembatan.services.followups.for_user(1)

@@ -56,7 +56,7 @@ async def test_a_full_run_with_follow_ups_floods_blocks_and_erasure_logs_nothing
     request = Request(region=KUPANG, phone="0812-7777-6666", nickname="Cempaka")
     her, _ = await ask(jembatan, request)
     await ana.press("✋ Ambil")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send("Pesan pribadi untuk Cempaka")
     jembatan.sim.flood(1.5, "sendMessage")
     jembatan.clock.now = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)  # 08:30 WITA

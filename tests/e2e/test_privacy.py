@@ -6,10 +6,9 @@ import json
 from datetime import UTC, datetime
 
 from bot.simulator import SimUser
+from flows.intake import consent_version
 from tests.auxil.harness import Jembatan
 from tests.e2e.test_wipe import MENU, in_kupang, make_request
-
-CONSENT_VERSION = "referral-consent-2026-11-v1"
 
 
 async def her_referrals(jembatan: Jembatan, user: SimUser) -> list[tuple[int, str]]:
@@ -48,7 +47,7 @@ async def test_see_my_data_shows_her_nickname_request_and_consent(jembatan: Jemb
     assert "• HP dipakai bersama: tidak" in shown
     assert f"Permintaan {code}" in shown
     assert "• Nama panggilan: Mawar" in shown
-    assert "teks versi November 2026" in shown, "the consent text is named by its date"
+    assert "teks versi Desember 2026" in shown, "the consent text is named by its date"
     assert user.last_message.startswith("Itu semuanya.")
     assert jembatan.services is not None
     actions = [e.action for e in await jembatan.services.audit.list()]
@@ -71,7 +70,8 @@ async def test_copy_arrives_as_a_text_and_a_json_document(jembatan: Jembatan) ->
     assert data["requests"][0]["code"] == code
     assert data["requests"][0]["nickname"] == "Mawar"
     assert data["profile"]["region_code"] == "53.71"
-    assert data["consents"][0]["text_version"] == CONSENT_VERSION
+    assert data["consents"][0]["text_version"] == consent_version()
+    assert "Bisa dibatalkan kapan saja. Tidak setuju juga boleh." in data["consents"][0]["words"]
     readable = by_name[text_name].decode()
     assert "Mawar" in readable and code in readable
     assert user.last_message.startswith("Di atas ada salinan data Kakak")

@@ -21,17 +21,26 @@ async def test_withdrawing_consent_stops_requests_and_check_ins_and_tells_the_ca
     ana = await staff(jembatan, "Ana", ["53.71"], ["*"])
     her, code = await ask_training(jembatan, KUPANG)
     await ana.press("✋ Ambil")
+    assert jembatan.services is not None
+    before_withdrawal = await jembatan.services.referrals.by_code(code)
+    assert before_withdrawal is not None and before_withdrawal.time_window is not None
     await her.send("/privasi")
-    await her.press("✋ Tarik persetujuan")
-    assert "Tarik persetujuan Kakak?" in her.last_message
-    await her.press("✋ Ya, tarik")
-    assert any("persetujuan Kakak sudah ditarik" in text for text in sent_to(her))
-    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+    await her.press("✋ Batalkan izin")
+    assert "Batalkan izin Kakak?" in her.last_message
+    assert "Data yang Kakak berikan untuk permintaan langsung dihapus" in her.last_message
+    await her.press("✋ Ya, batalkan izin")
+    assert any(
+        "izin Kakak dibatalkan, data permintaan Kakak sudah dihapus" in text
+        for text in sent_to(her)
+    )
+    assert f"{code} ditarik kembali oleh pemohon." in sent_to(ana)[-1]
 
     assert jembatan.services is not None
     services = jembatan.services
     referral = await services.referrals.by_code(code)
     assert referral is not None and referral.status == "withdrawn"
+    assert await services.referrals.personal(referral.id) == {}, "her details go at once"
+    assert referral.time_window is None
     assert all(not c.active for c in await services.consents.list_for(1))
     assert all(f.state != "pending" for f in await services.followups.for_user(1))
     before = len(her.bot_messages)
@@ -64,7 +73,7 @@ async def test_deleting_everything_leaves_no_personal_value_and_keeps_the_statis
     await her.press("🗑 Ya, hapus semuanya")
     took = time.perf_counter() - started
     assert "Semua yang saya simpan tentang Kakak sudah dihapus." in her.last_message
-    assert f"{code} ditarik kembali oleh pengirimnya." in sent_to(ana)[-1]
+    assert f"{code} ditarik kembali oleh pemohon." in sent_to(ana)[-1]
     print(f"\ndelete everything: confirmed and done in {took:.2f} s")
 
     await checkpoint(services.db)
@@ -102,7 +111,7 @@ async def test_a_relay_in_flight_while_she_deletes_everything_leaves_no_trace(
     jembatan: Jembatan,
 ) -> None:
     ana, her, code = await claimed_case(jembatan)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await her.send("/privasi")
     await her.press("🗑 Hapus semua data saya")
     hanging = jembatan.sim.inject(

@@ -62,7 +62,7 @@ async def every_kind(jembatan: Jembatan) -> tuple[SimUser, str, SimUser, str]:
     await ana.forge_callback(f"d:open:{code}")
     await ana.press("📞 Tandai sudah dihubungi")
     await ana.press("🔧 Tandai sedang diproses")  # status: in progress
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)  # a relayed message
     await at(jembatan, datetime(2027, 1, 17, 0, 0, tzinfo=UTC))  # training_reminder
     await ana.forge_callback(f"d:open:{code}")

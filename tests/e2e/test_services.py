@@ -8,6 +8,7 @@ from asyncio.subprocess import PIPE
 from pathlib import Path
 
 from bot.simulator import SimUser
+from flows.intake import consent_version
 from tests.auxil.harness import Jembatan, settings_in
 from tests.auxil.regions import type_region
 
@@ -78,7 +79,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     await tap.press(ADULT)
     consent = chat_text(user, 4)
     assert "Dinas Sosial Kota Kediri" in consent
-    assert "180 hari" in consent and "Hak Kakak" in consent
+    assert "180 hari" in consent and "Bisa dibatalkan kapan saja" in consent
     await tap.press(CONSENT_YES)
     await tap.press(CHAT_ANY)
     await tap.press("Lewati")
@@ -103,7 +104,7 @@ async def test_training_referral_from_start_takes_at_most_12_taps(jembatan: Jemb
     assert referral.status == "new" and referral.service == "training"
     assert referral.region_code == "35.71" and referral.contact == "chat"
     consents = await jembatan.services.consents.list_for(referral.user_id or 0)
-    assert [c.text_version for c in consents] == ["referral-consent-2026-11-v1"]
+    assert [c.text_version for c in consents] == [consent_version()]
     assert consents[0].given_at == jembatan.clock.now
     history = await jembatan.services.referrals.history(referral.id)
     assert [status for _, _, status in history] == ["new"]
@@ -232,7 +233,7 @@ async def test_her_requests_show_status_in_plain_words_and_can_be_cancelled(
     await in_region(user, "jakbar", "Kota Administrasi Jakarta Barat (DKI Jakarta)")
     await user.press("🆘 Bantuan darurat")
     await user.press(CALLBACK)
-    assert "Mendesak: ya" in user.last_message
+    assert "minta segera dihubungi" in user.last_message
     await user.press(URGENT_YES)  # the urgent call-back: sent with her consent
     await user.press("📋 Permintaan saya")
     assert user.last_buttons[0].endswith("· Terkirim, menunggu petugas")
@@ -318,7 +319,7 @@ async def test_emergency_is_one_tap_away_during_a_request(jembatan: Jembatan) ->
     await user.press("🆘 Darurat")
     assert "jangan tunggu: telepon 110 (polisi) atau 112" in chat_text(user, 8)
     await user.press("‹ Kembali")
-    assert "Hak Kakak" in chat_text(user, 4), "back at the consent, where she was"
+    assert "Bisa dibatalkan kapan saja" in chat_text(user, 4), "back at the consent, where she was"
     await user.press(CONSENT_YES)
     await user.press(CHAT_ANY)
     await user.press("Lewati")
@@ -402,7 +403,9 @@ async def test_urgent_call_back_takes_three_taps_and_promises_only_what_is_true(
     await tap.press(EMERGENCY_SCREEN)
     await tap.press(CALLBACK)
     consent = user.last_message
-    assert "polisi atau Satpol PP, kecuali Kakak sendiri yang minta" in consent
+    assert "Satpol PP, kecuali Kakak sendiri minta atau ada perintah pengadilan" in consent
+    assert "Bisa dibatalkan kapan saja di 📋 Permintaan saya; datanya dihapus 180 hari" in consent
+    assert "Mendesak: ya" not in consent, "no lone bullet under the first line"
     assert "jangan tunggu: telepon 112 atau 110" in consent
     await tap.press(URGENT_YES)
     assert tap.taps <= 3, "from the menu: 🆘, the call-back, one consent with her age"
