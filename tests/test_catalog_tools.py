@@ -222,9 +222,9 @@ def test_a_text_starting_with_equals_survives_export_and_import(
     hotlines = target / "hotlines.yaml"
     text = hotlines.read_text(encoding="utf-8")
     formula_like = '"=129 (free), 021-129 by landline"'
-    hotlines.write_text(
-        text.replace('en: "Call 129 or 021-129. WhatsApp also works."', f"en: {formula_like}")
-    )
+    sapa_note = 'en: "violence, being forced, or being sold. Call 129 (or 021-129)."'
+    assert text.count(sapa_note) == 1, "the test edits SAPA's English note"
+    hotlines.write_text(text.replace(sapa_note, f"en: {formula_like}"))
     workbook = tmp_path / "catalog.xlsx"
     tools.export(target, workbook)
     cell = _cell(load_workbook(workbook)["hotlines"], "sapa129", "note.en")

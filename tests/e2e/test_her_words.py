@@ -59,7 +59,7 @@ async def test_a_4000_character_message_to_her_caseworker_arrives_whole_and_offe
     jembatan: Jembatan,
 ) -> None:
     ana, her, code = await claimed_case(jembatan)
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send("Halo Kak, bagaimana kabarnya?")
     await jembatan.open_sealed()
     incoming = her.bot_messages[-1]

@@ -177,7 +177,7 @@ async def test_a_wipe_kills_the_previews_it_cannot_delete_and_not_later_ones(
     assert her.bot_messages[-1].text == NEUTRAL_WIPE
 
     await ana.forge_callback(f"d:open:{code}")
-    await ana.press("✉️ Tulis ke penerima")
+    await ana.press("✉️ Tulis ke pemohon")
     await ana.send(RELAYED)
     await jembatan.outbox_idle()
     fresh = her.bot_messages[-1]
