@@ -10,10 +10,9 @@ from bot.core import followups, notices
 from bot.core.services import Services
 from bot.core.text import MAX_MESSAGE_LENGTH
 from flows import desk
-from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
-from flows.services import OPEN_STATUSES
-from flows.status import ReferralStatus
-from flows.types import (
+from flows.core.services import OPEN_STATUSES
+from flows.core.status import ReferralStatus
+from flows.core.types import (
     AnswerFollowUp,
     Bubble,
     Button,
@@ -22,6 +21,7 @@ from flows.types import (
     SetReminders,
     bubble,
 )
+from flows.followups import FOLLOWUP_CONSENT_VERSION, kinds
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
 from storage.erasure import erase_user

@@ -13,7 +13,7 @@ from bot.core.services import Services
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.render import bubble_text
 from flows import desk
-from flows.types import Bubble
+from flows.core.types import Bubble
 
 log = logging.getLogger(__name__)
 

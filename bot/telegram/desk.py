@@ -15,8 +15,8 @@ from bot.telegram.adapter import to_input
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.effects import ChatEffects
 from bot.telegram.outbox import OutboxWorker
+from flows.core.types import CommandIn, Input
 from flows.desk.engine import INVITE_PREFIX
-from flows.types import CommandIn, Input
 from storage.caseworkers import Caseworker
 
 __all__ = ["INVITE_PREFIX", "Desk"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeAlias
 
-from flows.status import CaseOutcome, ReferralStatus
-from flows.types import AnswerButton, EditScreen, Screen, SendNotice, SendScreen
+from flows.core.status import CaseOutcome, ReferralStatus
+from flows.core.types import AnswerButton, EditScreen, Screen, SendNotice, SendScreen
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,20 +2,19 @@
 
 What each kind asks and what her answers do is in flows/followups/kinds.py. Follow-up messages
 arrive outside the conversation, so their buttons carry "f:<id>:<answer>"
-(or "f:pause" / "f:stop") and work whatever screen she is on. Every message the bot sends on its
-own arrives sealed (flows/sealed.py): a lock-screen preview shows one neutral sentence; once she
-opens it, its first line is a neutral greeting.
+(or "f:pause" / "f:stop") and work whatever screen she is on. Every message the bot sends on
+its own arrives sealed (flows/core/sealed.py): a lock-screen preview shows one neutral sentence;
+once she opens it, its first line is a neutral greeting.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
-from flows.greeting import NEUTRAL_FIRST_LINE
-from flows.greeting import neutral as neutral
-from flows.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
-from flows.types import (
+from flows.core.greeting import NEUTRAL_FIRST_LINE
+from flows.core.greeting import neutral as neutral
+from flows.core.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
+from flows.core.types import (
     AnswerFollowUp,
     Button,
     FollowUpView,
@@ -28,6 +27,7 @@ from flows.types import (
     bubble,
     t,
 )
+from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
 
 PREFIX = "f"
 #: Bump when the text of the follow-up consent (REMINDERS_OFFER) changes.

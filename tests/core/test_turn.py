@@ -13,8 +13,8 @@ from bot.core.channel import AfterCommit, Capabilities, NoticeChange
 from bot.core.commit import HANDLERS
 from bot.core.services import Services, open_services
 from bot.core.turn import HerSide, Turn
-from flows.engine import button_data
-from flows.types import (
+from flows.core.engine import button_data
+from flows.core.types import (
     STORAGE_EFFECTS,
     ButtonIn,
     CommandIn,

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from flows.engine import NODES, current_screen
-from flows.types import ReferralView, Session
+from flows.core.engine import NODES, current_screen
+from flows.core.types import ReferralView, Session
 from tests.auxil.flowdriver import FlowDriver, context
 
 THANKS = "Thank you for telling me, Kak. Your safety comes first."

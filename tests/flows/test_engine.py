@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.engine import NODES, button_data, current_screen, handle
-from flows.types import (
+from flows.core.engine import NODES, button_data, current_screen, handle
+from flows.core.types import (
     AnswerButton,
     ButtonIn,
     ContactIn,

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from flows.engine import NODES, button_data, current_screen, handle
-from flows.node import QUICK_EXIT
-from flows.types import (
+from flows.core.engine import NODES, button_data, current_screen, handle
+from flows.core.node import QUICK_EXIT
+from flows.core.types import (
     AnswerButton,
     ButtonIn,
     CorrectReferrals,

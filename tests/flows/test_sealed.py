@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import sealed
-from flows.engine import handle
-from flows.types import (
+from flows.core import sealed
+from flows.core.engine import handle
+from flows.core.types import (
     AnswerButton,
     ButtonIn,
     OpenSealed,
