@@ -15,9 +15,7 @@ from typing import Any
 from bot.core import reach
 from bot.core.channel import AfterCommit, NoticeChange, NoticeEdit
 from bot.core.services import Services
-from flows.core.services import OPEN_STATUSES
-from flows.core.status import ReferralStatus
-from flows.core.types import (
+from flows.core.effects import (
     AnswerFollowUp,
     CancelReferral,
     CloseRelay,
@@ -32,6 +30,8 @@ from flows.core.types import (
     SetReminders,
     WithdrawConsent,
 )
+from flows.core.services import OPEN_STATUSES
+from flows.core.status import ReferralStatus
 from flows.regions import REGION_CODE_SYSTEM
 from storage.connection import Connection
 from storage.corrections import correct_open_referrals

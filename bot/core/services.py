@@ -12,8 +12,8 @@ from bot.core.config import Settings
 from bot.core.i18n import Catalogs
 from flows.catalog import Catalog
 from flows.catalog.load import DEFAULT_CATALOG, load_catalog
+from flows.core.effects import FollowUpView, ReferralView
 from flows.core.node import Context
-from flows.core.types import FollowUpView, ReferralView
 from flows.followups.timing import FollowUpPolicy
 from flows.regions import RegionDirectory, default_directory
 from flows.routing import StaffCover

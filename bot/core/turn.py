@@ -14,19 +14,17 @@ from bot.core.commit import commit
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from flows.core import engine, sealed
-from flows.core.engine import UNDELIVERED
-from flows.core.node import Context
-from flows.core.types import (
-    ButtonIn,
+from flows.core.effects import (
     CreateReferral,
     DeleteMyData,
     Effect,
     FollowUpView,
-    Input,
     Outcome,
     SealedView,
-    Session,
 )
+from flows.core.engine import UNDELIVERED
+from flows.core.node import Context
+from flows.core.types import ButtonIn, Input, Session
 from storage.referrals import DuplicateCode
 from storage.users import User
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.core.node import Context
-from flows.core.status import ReferralStatus
-from flows.core.types import (
+from flows.core.effects import (
     AnswerFollowUp,
     CancelReferral,
     CloseRelay,
@@ -15,6 +13,8 @@ from flows.core.types import (
     ReferralView,
     SetReminders,
 )
+from flows.core.node import Context
+from flows.core.status import ReferralStatus
 
 
 def context_after(ctx: Context, effects: tuple[Effect, ...]) -> Context:

@@ -7,44 +7,31 @@ from dataclasses import replace
 from flows import followups
 from flows.core import sealed
 from flows.core.after import context_after as context_after  # re-exported: tests and hosts use it
-from flows.core.node import EMERGENCY, QUICK_EXIT, Context, Node, Step, goto, to_emergency
+from flows.core.effects import AnswerButton, AnswerFollowUp, EditScreen, Effect, Outcome, SendScreen
+from flows.core.node import EMERGENCY, QUICK_EXIT, Context, Step, goto, to_emergency
+from flows.core.states import COMMANDS, INTENTS, node_of
 from flows.core.texts import not_understood
 from flows.core.types import (
-    AnswerButton,
-    AnswerFollowUp,
     Bubble,
     ButtonIn,
     CommandIn,
     ContactIn,
-    EditScreen,
-    Effect,
     Input,
     LocationIn,
     MediaIn,
-    Outcome,
     Plain,
     Screen,
-    SendScreen,
     Session,
     TextIn,
     bubble,
     t,
 )
 from flows.steps import (
-    emergency,
-    going_home,
-    health,
     howto,
     intake,
-    menu,
-    my_referrals,
-    other_help,
     privacy,
     region,
     relay,
-    training,
-    welcome,
-    withdraw,
 )
 from flows.steps.caution import caution_line, danger_offer, sos_row, too_long, with_sos
 from flows.steps.keywords import Danger, Intent, danger_in, howto_topic, route
@@ -54,90 +41,12 @@ MAX_TEXT_LENGTH = 500
 MAX_RELAY_LENGTH = 4096
 GAP = Plain("")  # a blank line between a notice and the screen it opens
 
-NODES: dict[str, Node] = {
-    "welcome": welcome.NODE,
-    "region_province": region.PROVINCE,
-    "region_regency": region.REGENCY,
-    "region_choose": region.CHOOSE,
-    "menu": menu.MENU_NODE,
-    "language": menu.LANGUAGE,
-    **privacy.NODES,
-    "emergency": emergency.NODE,
-    "training": training.LIST,
-    "programme": training.PROGRAMME,
-    "health": health.NEEDS,
-    "facilities": health.FACILITIES,
-    "facility": health.FACILITY,
-    "going_home": going_home.SUPPORT,
-    "going_home_plan": going_home.PLAN,
-    "other_help": other_help.NODE,
-    "intake_consent": intake.CONSENT,
-    "intake_age": intake.AGE,
-    "child_protection": intake.CHILD,
-    "intake_contact": intake.CONTACT,
-    "intake_window": intake.WINDOW,
-    "intake_phone": intake.PHONE,
-    "intake_nickname": intake.NICKNAME,
-    "intake_shared": intake.SHARED,
-    "intake_summary": intake.SUMMARY,
-    "intake_urgent": intake.URGENT,
-    "intake_change": intake.CHANGE,
-    "referral_done": intake.DONE,
-    "my_referrals": my_referrals.LIST,
-    "referral": my_referrals.REFERRAL,
-    "referral_cancel": my_referrals.CANCEL,
-    "relay_compose": relay.COMPOSE,
-    "followup_done": followups.DONE,
-    "followup_more": followups.MORE,
-    "privacy_followups": followups.REMINDERS,
-    "privacy_withdraw": withdraw.WITHDRAW,
-    "privacy_delete": withdraw.DELETE,
-    "deleted": withdraw.DELETED,
-}
-
-COMMANDS: dict[str, str] = {
-    "start": "welcome",
-    "menu": "menu",
-    "darurat": "emergency",
-    "emergency": "emergency",
-    "privasi": "privacy",
-    "privacy": "privacy",
-    "bahasa": "language",
-    "language": "language",
-    "wilayah": "region_province",
-    "region": "region_province",
-    "permintaan": "my_referrals",
-    "requests": "my_referrals",
-    "bantuan": "menu",
-    "help": "menu",
-}
 CANCEL_WORDS = frozenset({"batal", "cancel", "batalkan"})
 CANCEL_PHRASES = frozenset({"gak jadi", "ga jadi", "nggak jadi", "enggak jadi", "tidak jadi"})
 # States where typed text is her own words for someone else: never re-routed by keywords (only
 # strong danger words open the emergency screen; to her caseworker they are relayed and 🆘 offered).
 OWN_WORDS_STATES = frozenset({"intake_phone", "intake_nickname", "relay_compose"})
 NEEDS_REGION = frozenset({"training", "health", "facilities", "going_home"})
-
-INTENTS: dict[Intent, tuple[str, dict[str, str]]] = {
-    Intent.EMERGENCY: ("emergency", {}),
-    Intent.TRAINING: ("training", {}),
-    Intent.CAPITAL: ("training", {"kind": "livelihood"}),
-    Intent.HEALTH: ("health", {}),
-    Intent.HIV_IMS: ("facilities", {"need": "hiv_ims"}),
-    Intent.PREP: ("facilities", {"need": "prep"}),
-    Intent.MENTAL: ("facilities", {"need": "mental"}),
-    Intent.PREGNANCY: ("facilities", {"need": "pregnancy_fp"}),
-    Intent.BPJS: ("facilities", {"need": "bpjs"}),
-    Intent.GOING_HOME: ("going_home", {}),
-    Intent.MY_REFERRALS: ("my_referrals", {}),
-    Intent.PRIVACY: ("privacy", {}),
-    Intent.MENU: ("menu", {}),
-}
-
-
-def node_of(session: Session) -> Node:
-    """Returns the node of the session's state (the welcome if the state is unknown)."""
-    return NODES.get(session.state, NODES["welcome"])
 
 
 def current_screen(session: Session, ctx: Context) -> Screen:

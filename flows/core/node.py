@@ -7,19 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flows.catalog import Catalog
-from flows.core.types import (
-    Bubble,
-    Button,
-    Effect,
-    FollowUpView,
-    Part,
-    ReferralView,
-    Screen,
-    SealedView,
-    Session,
-    Text,
-    t,
-)
+from flows.core.effects import Effect, FollowUpView, ReferralView, SealedView
+from flows.core.types import Bubble, Button, Part, Screen, Session, Text, t
 from flows.regions import RegionDirectory
 from flows.routing import StaffCover
 

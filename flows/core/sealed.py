@@ -9,20 +9,9 @@ shared phone the revealed message carries the quick exit.
 
 from __future__ import annotations
 
+from flows.core.effects import AnswerButton, OpenSealed, Outcome, RevealMessage, SealedView
 from flows.core.node import QUICK_EXIT, Context, quick_exit_button
-from flows.core.types import (
-    AnswerButton,
-    Button,
-    OpenSealed,
-    Outcome,
-    Plain,
-    RevealMessage,
-    Screen,
-    SealedView,
-    Session,
-    bubble,
-    t,
-)
+from flows.core.types import Button, Plain, Screen, Session, bubble, t
 
 PREFIX = "o"
 PREVIEW = t("You have a new message.")

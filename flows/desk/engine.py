@@ -13,21 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from flows import reports
+from flows.core.effects import AnswerButton, EditScreen, SendNotice, SendScreen
 from flows.core.greeting import neutral
 from flows.core.node import Context
 from flows.core.status import CaseOutcome, ReferralStatus
-from flows.core.types import (
-    AnswerButton,
-    Bubble,
-    ButtonIn,
-    CommandIn,
-    EditScreen,
-    Input,
-    Screen,
-    SendNotice,
-    SendScreen,
-    TextIn,
-)
+from flows.core.types import Bubble, ButtonIn, CommandIn, Input, Screen, TextIn
 from flows.desk import access, notices, screens
 from flows.desk.effects import (
     AddNote,

@@ -11,22 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.core.effects import AnswerFollowUp, FollowUpView, SetReminders
 from flows.core.greeting import NEUTRAL_FIRST_LINE
 from flows.core.greeting import neutral as neutral
 from flows.core.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
-from flows.core.types import (
-    AnswerFollowUp,
-    Button,
-    FollowUpView,
-    Part,
-    Plain,
-    Screen,
-    Session,
-    SetReminders,
-    Text,
-    bubble,
-    t,
-)
+from flows.core.types import Button, Part, Plain, Screen, Session, Text, bubble, t
 from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
 
 PREFIX = "f"

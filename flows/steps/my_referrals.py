@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flows.core.effects import CancelReferral, ReferralView
 from flows.core.node import (
     BACK,
     Context,
@@ -15,19 +16,7 @@ from flows.core.node import (
     turn_page,
 )
 from flows.core.services import OPEN_STATUSES, service_title, status_words
-from flows.core.types import (
-    Bubble,
-    Button,
-    CancelReferral,
-    Moment,
-    Part,
-    Plain,
-    ReferralView,
-    Screen,
-    Session,
-    bubble,
-    t,
-)
+from flows.core.types import Bubble, Button, Moment, Part, Plain, Screen, Session, bubble, t
 from flows.steps.relay import writable
 
 PER_PAGE = 6

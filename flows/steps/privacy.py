@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.core.effects import (
+    CorrectReferrals,
+    DeleteMessages,
+    ForgetSealed,
+    SendMyDataCopy,
+    ShowMyData,
+)
 from flows.core.node import (
     BACK,
     QUICK_EXIT,
@@ -25,19 +32,7 @@ from flows.core.node import (
 )
 from flows.core.services import OPEN_STATUSES
 from flows.core.texts import erase_chat_hint
-from flows.core.types import (
-    Bubble,
-    Button,
-    CorrectReferrals,
-    DeleteMessages,
-    ForgetSealed,
-    Screen,
-    SendMyDataCopy,
-    Session,
-    ShowMyData,
-    bubble,
-    t,
-)
+from flows.core.types import Bubble, Button, Screen, Session, bubble, t
 from flows.steps.intake import WINDOWS
 from flows.steps.intake.nickname import clean_nickname, nickname_refusal
 

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
+from flows.core.effects import CloseRelay, ReferralView, RelayIn
 from flows.core.node import Context, Node, Step, goto
 from flows.core.services import OPEN_STATUSES
-from flows.core.types import (
-    Button,
-    CloseRelay,
-    Plain,
-    ReferralView,
-    RelayIn,
-    Screen,
-    Session,
-    bubble,
-    t,
-)
+from flows.core.types import Button, Plain, Screen, Session, bubble, t
 
 PREFIX = "r"
 

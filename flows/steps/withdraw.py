@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
+from flows.core.effects import DeleteMyData, WithdrawConsent
 from flows.core.node import Context, Node, Step, common_action, goto, menu_button, quick_exit_button
 from flows.core.services import OPEN_STATUSES
-from flows.core.types import (
-    Button,
-    DeleteMyData,
-    Screen,
-    Session,
-    WithdrawConsent,
-    bubble,
-    t,
-)
+from flows.core.types import Button, Screen, Session, bubble, t
 
 
 def _to_privacy() -> Button:

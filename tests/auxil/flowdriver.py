@@ -8,20 +8,17 @@ from functools import cache
 
 from flows.catalog import Catalog
 from flows.catalog.load import DEFAULT_CATALOG, load_catalog
+from flows.core.effects import AnswerButton, EditScreen, Effect, SendScreen
 from flows.core.engine import button_data, context_after, handle
 from flows.core.node import Context
 from flows.core.types import (
-    AnswerButton,
     ButtonIn,
     CommandIn,
-    EditScreen,
-    Effect,
     Input,
     Localized,
     Part,
     Plain,
     Screen,
-    SendScreen,
     Session,
     Text,
     TextIn,

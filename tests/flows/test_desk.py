@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.core.types import AnswerButton, ButtonIn, CommandIn, SendNotice, SendScreen, TextIn
+from flows.core.effects import AnswerButton, SendNotice, SendScreen
+from flows.core.types import ButtonIn, CommandIn, TextIn
 from flows.desk import engine
 from flows.desk.effects import (
     AddNote,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from flows.core.types import ButtonIn, CommandIn, EditScreen, Input, SendScreen, TextIn
+from flows.core.effects import EditScreen, SendScreen
+from flows.core.types import ButtonIn, CommandIn, Input, TextIn
 from flows.desk import engine
 from flows.desk.effects import (
     AddNote,

@@ -9,7 +9,8 @@ import pytest
 
 from bot.core.i18n import SUPPORTED_LOCALES, Catalogs
 from bot.core.text import MAX_MESSAGE_LENGTH, bubble_text
-from flows.core.types import AnswerButton, ButtonIn, EditScreen, SendScreen
+from flows.core.effects import AnswerButton, EditScreen, SendScreen
+from flows.core.types import ButtonIn
 from flows.desk import engine, thread
 from flows.desk.effects import Audit
 from flows.desk.model import CaseDetail, DeskSession, button, parse

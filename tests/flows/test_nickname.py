@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.types import CorrectReferrals
+from flows.core.effects import CorrectReferrals
 from flows.steps.intake.nickname import clean_nickname
 from tests.auxil.flowdriver import FlowDriver
 from tests.flows.test_privacy import in_kupang

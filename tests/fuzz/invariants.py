@@ -9,7 +9,7 @@ from lokal import parse_phone
 
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.services import Services
-from flows.core.engine import NODES
+from flows.core.states import NODES
 from flows.core.types import Session
 from flows.steps import intake
 

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flows.core.effects import SetReminders
 from flows.core.node import Context, Step, goto, quick_exit_button, wipe_reminder
-from flows.core.types import (
-    Bubble,
-    Button,
-    Moment,
-    Plain,
-    Screen,
-    Session,
-    SetReminders,
-    Text,
-    bubble,
-    t,
-)
+from flows.core.types import Bubble, Button, Moment, Plain, Screen, Session, Text, bubble, t
 from flows.followups import FOLLOWUP_CONSENT_VERSION, REMINDERS_OFFER
 from flows.followups.timing import next_office_moment
 from flows.routing.handling import real_handler

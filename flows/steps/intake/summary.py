@@ -6,20 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from flows.core.effects import CreateReferral
 from flows.core.node import Context, Step, emergency_button, goto
 from flows.core.services import service_title
-from flows.core.types import (
-    Bubble,
-    Button,
-    CreateReferral,
-    Part,
-    Plain,
-    Screen,
-    Session,
-    Text,
-    bubble,
-    t,
-)
+from flows.core.types import Bubble, Button, Part, Plain, Screen, Session, Text, bubble, t
 from flows.followups.timing import add_office_days
 from flows.routing.handling import handler_for
 from flows.steps.intake.common import CANCEL, _cancel_button, _office_name, cancelled, next_step
