@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from yaml.nodes import MappingNode
 
 from flows.catalog import HEALTH_SERVICES, HealthFacility
-from flows.catalog.load.nodes import Entry
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.catalog.load.nodes import Checks, Entry
 
 _FACILITY_FIELDS = {
     "key",
@@ -30,7 +25,7 @@ _FACILITY_FIELDS = {
 
 
 def read_facility(
-    checker: Checker, file: str, node: MappingNode, what: str
+    checker: Checks, file: str, node: MappingNode, what: str
 ) -> HealthFacility | None:
     """Reads one health facility entry; None when it has errors."""
     entry = Entry(checker, file, node, checker.label(node, what, "key"), _FACILITY_FIELDS)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from yaml.nodes import MappingNode
 
 from flows.catalog import GoingHome
-from flows.catalog.load.nodes import Entry
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.catalog.load.nodes import Checks, Entry
 
 _GOING_HOME_FIELDS = {"region", "support", "how", "last_verified", "note", "source", "unverified"}
 
 
-def read_going_home(checker: Checker, file: str, node: MappingNode, what: str) -> GoingHome | None:
+def read_going_home(checker: Checks, file: str, node: MappingNode, what: str) -> GoingHome | None:
     """Reads one going-home entry (one per kab/kota); None when it has errors."""
     entry = Entry(checker, file, node, checker.label(node, what, "region"), _GOING_HOME_FIELDS)
     scopes = checker.scopes(entry)

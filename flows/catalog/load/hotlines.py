@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from yaml.nodes import MappingNode
 
 from flows.catalog.hotlines import Hotline
-from flows.catalog.load.nodes import Entry
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.catalog.load.nodes import Checks, Entry
 
 _HOTLINE_FIELDS = {
     "key",
@@ -24,7 +19,7 @@ _HOTLINE_FIELDS = {
 }
 
 
-def read_hotline(checker: Checker, file: str, node: MappingNode, what: str) -> Hotline | None:
+def read_hotline(checker: Checks, file: str, node: MappingNode, what: str) -> Hotline | None:
     """Reads one hotline entry; None when it has errors."""
     entry = Entry(checker, file, node, checker.label(node, what, "key"), _HOTLINE_FIELDS)
     key = checker.key(entry, "hotline")

@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from flows.catalog.load.errors import CatalogError
 from flows.core.types import Localized
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.regions import RegionDirectory
 
 LOCALES = ("id", "en")
 
@@ -43,11 +41,47 @@ def is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
 
 
+class Checks(Protocol):
+    """What a section reader asks of the whole-catalog checker (flows/catalog/load/checker.py).
+
+    The readers depend on this, not on the checker, so the checker can import them.
+    """
+
+    today: date
+    directory: RegionDirectory
+    errors: list[CatalogError]
+    declared: dict[str, tuple[str, int]]
+
+    def label(self, node: MappingNode, what: str, field: str) -> str:
+        """Names an entry by one of its fields for error messages."""
+
+    def key(self, entry: Entry, kind: str) -> str:
+        """Reads an entry's key, checking its form and that it is unique within its kind."""
+
+    def known_region(self, entry: Entry, node: Node, code: str) -> bool:
+        """Tells whether a code is a Kemendagri kab/kota code, recording an error if not."""
+
+    def region_ref(self, entry: Entry, node: Node, code: str) -> None:
+        """Checks that a referred region code is known and declared in regions."""
+
+    def scopes(self, entry: Entry) -> tuple[str, ...]:
+        """Reads where an entry applies: kab/kota codes, province codes or "national"."""
+
+    def verified(self, entry: Entry) -> date:
+        """Reads the required last_verified date, which must not be in the future."""
+
+    def phone(self, entry: Entry, name: str, *, service: bool) -> str | None:
+        """Reads an optional phone field, checking the number's form."""
+
+    def unique(self, entry: Entry, kind: str, key: str, node: Node) -> None:
+        """Records that an entry of a kind exists for a key, reporting a duplicate."""
+
+
 class Entry:
     """One YAML mapping being read: its fields by name, and the errors found while reading it."""
 
     def __init__(
-        self, checker: Checker, file: str, node: MappingNode, what: str, allowed: Iterable[str]
+        self, checker: Checks, file: str, node: MappingNode, what: str, allowed: Iterable[str]
     ) -> None:
         self.checker = checker
         self.file = file

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode
 
 from flows.catalog import PROGRAMME_KINDS, PROGRAMME_TAGS, Programme
-from flows.catalog.load.nodes import Entry
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.catalog.load.nodes import Checks, Entry
 
 _PROGRAMME_FIELDS = {
     "key",
@@ -35,7 +31,7 @@ _PROGRAMME_FIELDS = {
 }
 
 
-def read_programme(checker: Checker, file: str, node: MappingNode, what: str) -> Programme | None:
+def read_programme(checker: Checks, file: str, node: MappingNode, what: str) -> Programme | None:
     """Reads one programme entry; None when it has errors but an ended date."""
     entry = Entry(checker, file, node, checker.label(node, what, "key"), _PROGRAMME_FIELDS)
     key = checker.key(entry, "programme")

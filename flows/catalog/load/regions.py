@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from yaml.nodes import MappingNode
 
 from flows.catalog import Office, RegionEntry
-from flows.catalog.load.nodes import Entry, describe, line_of
-
-if TYPE_CHECKING:
-    from flows.catalog.load.checker import Checker
+from flows.catalog.load.nodes import Checks, Entry, describe, line_of
 
 #: The IANA zones used in Indonesia and the local zone each belongs to.
 ZONE_OF_TIMEZONE: dict[str, str] = {
@@ -24,7 +19,7 @@ _REGION_FIELDS = {"code", "name", "timezone", "office", "source"}
 _OFFICE_FIELDS = {"key", "name", "phone", "last_verified", "source"}
 
 
-def read_region(checker: Checker, file: str, node: MappingNode, what: str) -> RegionEntry | None:
+def read_region(checker: Checks, file: str, node: MappingNode, what: str) -> RegionEntry | None:
     """Reads one kab/kota entry with its office; None when it has errors."""
     entry = Entry(checker, file, node, checker.label(node, what, "code"), _REGION_FIELDS)
     code = entry.text("code")
@@ -62,7 +57,7 @@ def read_region(checker: Checker, file: str, node: MappingNode, what: str) -> Re
     return RegionEntry(code=code, name=name, timezone=timezone, office=office)
 
 
-def read_office(checker: Checker, parent: Entry) -> Office | None:
+def read_office(checker: Checks, parent: Entry) -> Office | None:
     """Reads the office of a kab/kota entry; None when it has errors."""
     node = parent.node("office", required=True)
     if node is None:
