@@ -6,6 +6,7 @@ from flows import followups
 from flows.core.node import Node
 from flows.core.types import Session
 from flows.steps import (
+    correct,
     emergency,
     going_home,
     health,
@@ -30,6 +31,7 @@ NODES: dict[str, Node] = {
     "menu": menu.MENU_NODE,
     "language": menu.LANGUAGE,
     **privacy.NODES,
+    **correct.NODES,
     "emergency": emergency.NODE,
     "training": training.LIST,
     "programme": training.PROGRAMME,

@@ -1,4 +1,6 @@
-"""Privacy and her data: see, copy, correct, wipe this chat, and the shared-phone mode.
+"""Privacy and her data: see, copy, wipe this chat, and the shared-phone mode.
+
+Correcting her region, nickname or contact choice is in flows/steps/correct.py.
 
 Seeing and copying her data need decrypted values the flows never hold, so those steps only ask
 the host (ShowMyData, SendMyDataCopy). Wiping the chat asks the host to delete what Telegram
@@ -11,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.core.effects import (
-    CorrectReferrals,
     DeleteMessages,
     ForgetSealed,
     SendMyDataCopy,
@@ -30,11 +31,8 @@ from flows.core.node import (
     quick_exit_button,
     wipe_reminder,
 )
-from flows.core.services import OPEN_STATUSES
 from flows.core.texts import erase_chat_hint
-from flows.core.types import Bubble, Button, Screen, Session, bubble, t
-from flows.steps.intake import WINDOWS
-from flows.steps.intake.nickname import clean_nickname, nickname_refusal
+from flows.core.types import Button, Screen, Session, bubble, t
 
 #: Screens that show what she asks for or about; each carries the quick-exit button.
 SENSITIVE_STATES = frozenset(
@@ -101,10 +99,6 @@ def cleared(session: Session) -> Session:
 def wiped(session: Session) -> Step:
     """Wipes the chat, kills every preview left in it, and leaves only the neutral message."""
     return Step(cleared(session), effects=(DeleteMessages(), ForgetSealed()))
-
-
-def _has_open_requests(ctx: Context) -> bool:
-    return any(r.status in OPEN_STATUSES for r in ctx.referrals)
 
 
 # ----------------------------------------------------------------------------- the menu
@@ -211,7 +205,7 @@ def on_button_data(session: Session, action: str, ctx: Context) -> Step:
     """Corrects, copies, or goes back to the privacy menu."""
     if action in {"correct", "copy"}:
         return on_button_menu(goto(session, "privacy"), action, ctx)
-    return _back_to_menu(session, action)
+    return back_to_menu(session, action)
 
 
 def view_copy(session: Session, ctx: Context) -> Screen:
@@ -230,7 +224,8 @@ def view_copy(session: Session, ctx: Context) -> Screen:
     )
 
 
-def _back_to_menu(session: Session, action: str) -> Step:
+def back_to_menu(session: Session, action: str) -> Step:
+    """Back goes to the privacy menu; any other action is a common one (menu, quick exit)."""
     if action == BACK:
         return Step(goto(session, "privacy"))
     return Step(common_action(session, action) or session)
@@ -238,96 +233,7 @@ def _back_to_menu(session: Session, action: str) -> Step:
 
 def on_button_copy(session: Session, action: str, ctx: Context) -> Step:
     """Goes back to the privacy menu."""
-    return _back_to_menu(session, action)
-
-
-# ----------------------------------------------------------------------------- correct
-
-
-def view_correct(session: Session, ctx: Context) -> Screen:
-    """Lets her choose what to correct: her region, and on open requests nickname and contact."""
-    rows: list[tuple[Button, ...]] = [(Button(t("📍 My region"), "region"),)]
-    if _has_open_requests(ctx):
-        rows.append((Button(t("🙂 My nickname on my requests"), "nickname"),))
-        rows.append((Button(t("💬 How and when to contact me"), "contact"),))
-    rows.append((back_button(), menu_button()))
-    return Screen("privacy_correct", (bubble(t("What would you like to correct?")),), tuple(rows))
-
-
-def on_button_correct(session: Session, action: str, ctx: Context) -> Step:
-    """Opens the region choice or the correction of her open requests."""
-    if action == "region":
-        return Step(goto(session, "region_province"))
-    if action in {"nickname", "contact"} and _has_open_requests(ctx):
-        return Step(goto(session, f"privacy_{action}"))
-    return _back_to_menu(session, action)
-
-
-def _saved() -> tuple[Bubble, ...]:
-    return (bubble(t("Saved. Your open requests are up to date.")),)
-
-
-def view_nickname(session: Session, ctx: Context) -> Screen:
-    """Asks for the nickname her open requests should carry."""
-    return Screen(
-        "privacy_nickname",
-        (bubble(t("Type the nickname the caseworker should use, or remove it.")),),
-        ((Button(t("Remove the nickname"), "remove"),), (back_button(), menu_button())),
-    )
-
-
-def on_button_nickname(session: Session, action: str, ctx: Context) -> Step:
-    """Removes the nickname from her open requests, or goes back."""
-    if action == "remove":
-        return Step(
-            goto(session, "privacy"), notices=_saved(), effects=(CorrectReferrals(nickname=""),)
-        )
-    if action == BACK:
-        return Step(goto(session, "privacy_correct"))
-    return Step(common_action(session, action) or session)
-
-
-def on_text_nickname(session: Session, text: str, ctx: Context) -> Step:
-    """Puts a typed nickname (short, one line, a visible letter or digit) on her open requests."""
-    name = clean_nickname(text)
-    notice = nickname_refusal(name)
-    if notice is not None:
-        return Step(session, notices=(notice,))
-    return Step(
-        goto(session, "privacy"), notices=_saved(), effects=(CorrectReferrals(nickname=name),)
-    )
-
-
-CONTACT_CHANGES: dict[str, CorrectReferrals] = {
-    "chat_any": CorrectReferrals(contact="chat", window="any"),
-    **{key: CorrectReferrals(window=key) for key in WINDOWS if key != "any"},
-    "visit": CorrectReferrals(contact="visit", window=""),
-}
-
-
-def view_contact(session: Session, ctx: Context) -> Screen:
-    """Offers how and when the caseworker may contact her, for all her open requests."""
-    rows: list[tuple[Button, ...]] = [
-        (Button(t("💬 In this chat, any time 08.00–20.00 (safest)"), "chat_any"),)
-    ]
-    rows += [(Button(label, key),) for key, label in WINDOWS.items() if key != "any"]
-    rows.append((Button(t("🚶 No need, I will come myself"), "visit"),))
-    rows.append((back_button(), menu_button()))
-    return Screen(
-        "privacy_contact",
-        (bubble(t("How and when may the caseworker contact you? Times are in your local time.")),),
-        tuple(rows),
-    )
-
-
-def on_button_contact(session: Session, action: str, ctx: Context) -> Step:
-    """Stores the new contact choice on her open requests."""
-    change = CONTACT_CHANGES.get(action)
-    if change is not None:
-        return Step(goto(session, "privacy"), notices=_saved(), effects=(change,))
-    if action == BACK:
-        return Step(goto(session, "privacy_correct"))
-    return Step(common_action(session, action) or session)
+    return back_to_menu(session, action)
 
 
 # ----------------------------------------------------------------------------- wipe
@@ -354,7 +260,7 @@ def on_button_wipe(session: Session, action: str, ctx: Context) -> Step:
     """Wipes the chat, or goes back to the privacy menu."""
     if action == "wipe":
         return wiped(session)
-    return _back_to_menu(session, action)
+    return back_to_menu(session, action)
 
 
 def view_cleared(session: Session, ctx: Context) -> Screen:
@@ -379,18 +285,12 @@ def on_text_cleared(session: Session, text: str, ctx: Context) -> Step:
 MENU = Node(view_menu, on_button_menu)
 DATA = Node(view_data, on_button_data)
 COPY = Node(view_copy, on_button_copy)
-CORRECT = Node(view_correct, on_button_correct)
-NICKNAME = Node(view_nickname, on_button_nickname, on_text_nickname)
-CONTACT = Node(view_contact, on_button_contact)
 WIPE = Node(view_wipe, on_button_wipe)
 CLEARED = Node(view_cleared, on_button_cleared, on_text_cleared)
 NODES = {
     "privacy": MENU,
     "privacy_data": DATA,
     "privacy_copy": COPY,
-    "privacy_correct": CORRECT,
-    "privacy_nickname": NICKNAME,
-    "privacy_contact": CONTACT,
     "privacy_wipe": WIPE,
     "cleared": CLEARED,
 }
