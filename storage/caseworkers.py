@@ -155,7 +155,7 @@ class CaseworkerRepo:
         return [c for c in await self.all() if c.active and c.telegram_id is not None]
 
     async def routed(self, region_code: str, service: str) -> tuple[str | None, list[Caseworker]]:
-        """Who is told of a new referral, and at which level (flows/routing.py); None: nobody."""
+        """Who is told of a new referral, and at which level (flows/routing); None: nobody."""
         return route(await self.reachable(), region_code, service)
 
     async def covers(self) -> tuple[StaffCover, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flows.status import OPEN_STATUSES
+from flows.core.status import OPEN_STATUSES
 from storage.connection import Connection
 from storage.referrals import PERSONAL_CONTEXT, ReferralRepo
 

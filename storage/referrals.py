@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flows.status import OPEN_STATUSES, CaseOutcome, ReferralStatus
+from flows.core.status import OPEN_STATUSES, CaseOutcome, ReferralStatus
 from storage.connection import Connection, Row
 from storage.crypto import FieldCipher
 from storage.db import Database, from_text

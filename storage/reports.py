@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flows.status import ReferralStatus
+from flows.core.status import ReferralStatus
 from storage.db import Database, from_text, to_text
 
 EXPORT_BATCH = 500

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from bot.admin import catalog as tools
 from bot.core.routing import staffing_warning
-from flows.catalog_load import DEFAULT_CATALOG, load_catalog
+from flows.catalog.load import DEFAULT_CATALOG, load_catalog
 from flows.regions import RegionDirectory, default_directory
 from flows.routing import StaffCover
 from tests.test_cli import run_cli

@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.core.i18n import LOCALES_DIR, SUPPORTED_LOCALES, Catalogs, placeholders
-from flows.types import t
+from flows.core.types import t
 
 ROOT = Path(__file__).resolve().parents[1]
 # Labels that stigmatise (../shared/DOMAIN.md section 4): never in any text we show.
@@ -71,7 +71,7 @@ def test_no_obsolete_msgid_stays_in_the_catalog(locale: str, tmp_path: Path) -> 
 
 
 def test_counted_texts_use_the_plural_forms_of_each_language() -> None:
-    from flows.texts import wipe_incomplete
+    from flows.core.texts import wipe_incomplete
 
     catalogs = Catalogs.load()
     english, indonesian = catalogs.translator("en"), catalogs.translator("id")
@@ -114,7 +114,7 @@ def test_locale_is_chosen_per_translator_not_globally() -> None:
 def test_times_follow_the_region_time_zone() -> None:
     from datetime import UTC, datetime
 
-    from flows.types import clock_time
+    from flows.core.types import clock_time
 
     catalogs = Catalogs.load()
     instant = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -131,7 +131,7 @@ def test_times_follow_the_region_time_zone() -> None:
 
 
 def test_rupiah_amounts_go_through_babel() -> None:
-    from flows.types import Localized, Money
+    from flows.core.types import Localized, Money
 
     catalogs = Catalogs.load()
     indonesian, english = catalogs.translator("id"), catalogs.translator("en")
@@ -145,7 +145,7 @@ def test_rupiah_amounts_go_through_babel() -> None:
 def test_dates_have_one_format_without_leading_zeros() -> None:
     from datetime import UTC, datetime
 
-    from flows.types import Moment
+    from flows.core.types import Moment
 
     indonesian = Catalogs.load().translator("id", "Asia/Jakarta")
     at = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)

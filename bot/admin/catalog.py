@@ -24,8 +24,8 @@ from flows.catalog import (
     Catalog,
     tier_of,
 )
-from flows.catalog_load import CatalogInvalid, check_catalog, load_catalog
-from flows.catalog_load.staleness import stale_entries
+from flows.catalog.load import CatalogInvalid, check_catalog, load_catalog
+from flows.catalog.load.staleness import stale_entries
 from flows.regions import RegionDirectory
 from flows.routing import StaffCover
 

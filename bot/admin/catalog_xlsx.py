@@ -27,7 +27,7 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flows.catalog_load import META, SECTIONS, CatalogError
+from flows.catalog.load import META, SECTIONS, CatalogError
 
 META_SHEET = "catalog"
 #: Fields that hold a list (a region may be one code or a list of codes).

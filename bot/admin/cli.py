@@ -23,7 +23,7 @@ from bot.core.routing import log_staffing
 from bot.core.services import open_services, utc_now
 from bot.telegram import app as telegram_app
 from bot.telegram.jobs import schedule_purge
-from flows.catalog_load import DEFAULT_CATALOG, CatalogInvalid, load_catalog
+from flows.catalog.load import DEFAULT_CATALOG, CatalogInvalid, load_catalog
 from flows.regions import default_directory
 from storage.crypto import KeyProblem, create_key_file
 from storage.folders import make_private_dir

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from flows.types import Effect
+from flows.core.effects import Effect
 
 
 @dataclass(frozen=True, slots=True)

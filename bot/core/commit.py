@@ -15,10 +15,7 @@ from typing import Any
 from bot.core import reach
 from bot.core.channel import AfterCommit, NoticeChange, NoticeEdit
 from bot.core.services import Services
-from flows.regions import REGION_CODE_SYSTEM
-from flows.services import OPEN_STATUSES
-from flows.status import ReferralStatus
-from flows.types import (
+from flows.core.effects import (
     AnswerFollowUp,
     CancelReferral,
     CloseRelay,
@@ -33,6 +30,9 @@ from flows.types import (
     SetReminders,
     WithdrawConsent,
 )
+from flows.core.services import OPEN_STATUSES
+from flows.core.status import ReferralStatus
+from flows.regions import REGION_CODE_SYSTEM
 from storage.connection import Connection
 from storage.corrections import correct_open_referrals
 from storage.referrals import NewReferral, Referral

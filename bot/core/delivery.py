@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.services import Services
+from flows.core.services import OPEN_STATUSES
 from flows.followups import kinds
-from flows.services import OPEN_STATUSES
-from flows.timing import next_allowed
+from flows.followups.timing import next_allowed
 from storage.outbox import OutMessage
 from storage.referrals import Referral
 from storage.users import User

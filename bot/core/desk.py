@@ -17,12 +17,12 @@ from bot.core import delivery, notices
 from bot.core.channel import AfterCommit
 from bot.core.desk_store import HANDLERS, DeskTx, TurnVoid
 from bot.core.services import Services
+from flows.core.types import Input
 from flows.desk import engine
 from flows.desk.effects import CHAT_EFFECTS, ChatEffect
 from flows.desk.engine import DeskContext, ReportData
 from flows.desk.model import CaseCard, CaseDetail, DeskSession
 from flows.reports import REPORT_ZONE, MonthCounts, this_and_last_month
-from flows.types import Input
 from storage.caseworkers import Caseworker
 from storage.referrals import Referral
 from storage.reports import ReportRepo

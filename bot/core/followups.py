@@ -23,9 +23,9 @@ from datetime import date, datetime, timedelta
 from bot.core import delivery, notices
 from bot.core.services import Services
 from flows import followups
+from flows.core.types import Part, Screen
 from flows.followups import kinds
-from flows.timing import next_office_moment
-from flows.types import Part, Screen
+from flows.followups.timing import next_office_moment
 from storage.connection import Connection
 from storage.followups import FollowUp
 from storage.referrals import Referral

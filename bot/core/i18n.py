@@ -16,7 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
-from flows.types import MONEY_MARK, Localized, Moment, Money, Param, Part, Plain, Text
+from flows.core.types import MONEY_MARK, Localized, Moment, Money, Param, Part, Plain, Text
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"

@@ -15,12 +15,12 @@ from typing import Any
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from bot.core.text import bubble_text
-from flows import consents
-from flows.intake import CONTACT_WORDS, WINDOWS
-from flows.node import Context
-from flows.services import service_title, status_words
-from flows.types import Bubble, Moment, Part, Plain, Text, t
-from flows.welcome import LANGUAGES
+from flows.core import consents
+from flows.core.node import Context
+from flows.core.services import service_title, status_words
+from flows.core.types import Bubble, Moment, Part, Plain, Text, t
+from flows.steps.intake import CONTACT_WORDS, WINDOWS
+from flows.steps.welcome import LANGUAGES
 from storage.consents import Consent
 from storage.referrals import Referral
 from storage.users import User

@@ -7,7 +7,7 @@ sender renders it when it sends.
 Every message to her passes the delivery policy (bot/core/delivery.py): one that may not go is
 not queued, and one that may goes at the release time it decides (her zone, her safe time,
 never at night). It is sealed: her chat gets a neutral preview with an "Open" button
-(flows/sealed.py) and the content is kept encrypted until she opens it. Messages to her are
+(flows/core/sealed.py) and the content is kept encrypted until she opens it. Messages to her are
 protected on a shared phone.
 """
 
@@ -20,8 +20,9 @@ from bot.core import delivery
 from bot.core.i18n import Translator
 from bot.core.services import Services
 from bot.core.text import bubble_text, button_rows
-from flows import desk, sealed
-from flows.types import Bubble, Screen
+from flows import desk
+from flows.core import sealed
+from flows.core.types import Bubble, Screen
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
 from storage.outbox import OutMessage

@@ -10,18 +10,11 @@ from bot.core import followups, notices
 from bot.core.services import Services
 from bot.core.text import MAX_MESSAGE_LENGTH
 from flows import desk
+from flows.core.effects import AnswerFollowUp, CreateReferral, SetReminders
+from flows.core.services import OPEN_STATUSES
+from flows.core.status import ReferralStatus
+from flows.core.types import Bubble, Button, Screen, bubble
 from flows.followups import followup_consent_version, kinds
-from flows.services import OPEN_STATUSES
-from flows.status import ReferralStatus
-from flows.types import (
-    AnswerFollowUp,
-    Bubble,
-    Button,
-    CreateReferral,
-    Screen,
-    SetReminders,
-    bubble,
-)
 from storage.caseworkers import Caseworker
 from storage.connection import Connection
 from storage.erasure import Erased, erase_referral_personal, erase_user

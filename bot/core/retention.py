@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 from bot.core.config import Settings
 from bot.core.services import Services
-from flows import status
-from flows.status import ReferralStatus
+from flows.core import status
+from flows.core.status import ReferralStatus
 from storage.db import to_text
 from storage.erasure import checkpoint, erase_referral_personal, erase_user
 from storage.quarantine import KEEP as QUARANTINE_KEEP

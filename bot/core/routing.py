@@ -1,6 +1,6 @@
 """Routing across the deployment: who is told of a request, and where nobody would be.
 
-The rule itself is pure (flows/routing.py); this module applies it to the stored staff accounts,
+The rule itself is pure (flows/routing); this module applies it to the stored staff accounts,
 for the start-up log, `caseworker list` and `catalog coverage`.
 """
 

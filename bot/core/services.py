@@ -11,12 +11,12 @@ from pathlib import Path
 from bot.core.config import Settings
 from bot.core.i18n import Catalogs
 from flows.catalog import Catalog
-from flows.catalog_load import DEFAULT_CATALOG, load_catalog
-from flows.node import Context
+from flows.catalog.load import DEFAULT_CATALOG, load_catalog
+from flows.core.effects import FollowUpView, ReferralView
+from flows.core.node import Context
+from flows.followups.timing import FollowUpPolicy
 from flows.regions import RegionDirectory, default_directory
 from flows.routing import StaffCover
-from flows.timing import FollowUpPolicy
-from flows.types import FollowUpView, ReferralView
 from storage.audit import AuditRepo
 from storage.casework import CaseworkRepo
 from storage.caseworkers import CaseworkerRepo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import Translator
-from flows.types import Bubble, Screen
+from flows.core.types import Bubble, Screen
 
 #: The longest message any channel of ours accepts (Telegram's limit).
 MAX_MESSAGE_LENGTH = 4096

@@ -13,20 +13,18 @@ from bot.core.channel import AfterCommit
 from bot.core.commit import commit
 from bot.core.i18n import Translator
 from bot.core.services import Services
-from flows import engine, sealed
-from flows.engine import UNDELIVERED
-from flows.node import Context
-from flows.types import (
-    ButtonIn,
+from flows.core import engine, sealed
+from flows.core.effects import (
     CreateReferral,
     DeleteMyData,
     Effect,
     FollowUpView,
-    Input,
     Outcome,
     SealedView,
-    Session,
 )
+from flows.core.engine import UNDELIVERED
+from flows.core.node import Context
+from flows.core.types import ButtonIn, Input, Session
 from storage.referrals import DuplicateCode
 from storage.users import User
 

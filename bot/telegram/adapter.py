@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
 
-from flows.types import ButtonIn, CommandIn, ContactIn, Input, LocationIn, MediaIn, TextIn
+from flows.core.types import ButtonIn, CommandIn, ContactIn, Input, LocationIn, MediaIn, TextIn
 
 MEDIA_KINDS = (
     "sticker",

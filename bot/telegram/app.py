@@ -22,7 +22,7 @@ from bot.telegram.receiving import Poller, Receiver
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.scrub import Scrubber
 from bot.telegram.webhook import WebhookServer
-from flows.types import Text, t
+from flows.core.types import Text, t
 
 log = logging.getLogger(__name__)
 

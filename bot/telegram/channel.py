@@ -14,7 +14,7 @@ from bot.telegram.outbox import OutboxWorker
 from bot.telegram.render import bubble_text
 from bot.telegram.scrub import Scrubber
 from flows import desk
-from flows.types import Bubble
+from flows.core.types import Bubble
 
 log = logging.getLogger(__name__)
 

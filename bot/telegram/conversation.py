@@ -19,7 +19,7 @@ from bot.telegram.desk import INVITE_PREFIX, Desk
 from bot.telegram.effects import ChatEffects
 from bot.telegram.group import answer_group, is_private
 from bot.telegram.outbox import OutboxWorker
-from flows.types import (
+from flows.core.types import (
     CommandIn,
     t,
 )

@@ -17,8 +17,8 @@ from bot.telegram.adapter import to_input
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.effects import ChatEffects
 from bot.telegram.outbox import OutboxWorker
+from flows.core.types import CommandIn, Input
 from flows.desk.engine import INVITE_PREFIX
-from flows.types import CommandIn, Input
 from storage.caseworkers import Caseworker
 from storage.staff_messages import CLOSED, StaffMessages, mark_for_cleaning
 

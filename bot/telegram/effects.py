@@ -17,20 +17,20 @@ from bot.core.i18n import Translator
 from bot.core.mydata import MyData
 from bot.telegram.outbox import retry_seconds
 from bot.telegram.render import Markup, bubble_text, messages
-from flows.texts import wipe_incomplete
-from flows.types import (
+from flows.core.effects import (
     STORAGE_EFFECTS,
     AnswerButton,
     DeleteMessages,
     EditScreen,
     Effect,
     RevealMessage,
-    Screen,
     SendMyDataCopy,
     SendNotice,
     SendScreen,
     ShowMyData,
 )
+from flows.core.texts import wipe_incomplete
+from flows.core.types import Screen
 from storage.chat_log import ChatLog
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext
 
 from bot.core.i18n import Catalogs
-from flows.types import t
+from flows.core.types import t
 
 PRIVATE_ONLY = t(
     "I only work in a private chat. Please open a chat with me directly. "

@@ -28,8 +28,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.core import delivery
 from bot.core.services import Services
 from bot.telegram.render import inline_keyboard
+from flows.core.status import ReferralStatus
 from flows.followups.kinds import HER_KINDS, STAFF_KINDS
-from flows.status import ReferralStatus
 from storage.chat_log import ChatLog
 from storage.connection import Connection
 from storage.outbox import OutMessage, Queued

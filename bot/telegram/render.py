@@ -12,8 +12,8 @@ from telegram import (
 
 from bot.core.i18n import Translator
 from bot.core.text import ButtonRows, bubble_text
-from flows.engine import button_data
-from flows.types import Screen
+from flows.core.engine import button_data
+from flows.core.types import Screen
 
 __all__ = ["Markup", "bubble_text", "inline_keyboard", "keyboard", "messages", "reply_markup"]
 

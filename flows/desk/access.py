@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from flows.core.status import WORKED_STATUSES, ReferralStatus
+from flows.core.types import Text, t
 from flows.desk import thread
 from flows.desk.model import NEXT_STATUS, OUTCOMES, CaseCard, CaseDetail
-from flows.status import WORKED_STATUSES, ReferralStatus
-from flows.types import Text, t
 
 LEADS = frozenset({"supervisor", "admin"})
 REPORT_ROLES = LEADS

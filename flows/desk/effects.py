@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeAlias
 
-from flows.status import CaseOutcome, ReferralStatus
-from flows.types import AnswerButton, EditScreen, Screen, SendNotice, SendScreen
+from flows.core.effects import AnswerButton, EditScreen, SendNotice, SendScreen
+from flows.core.status import CaseOutcome, ReferralStatus
+from flows.core.types import Screen
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The caseworker's desk as a pure flow: (desk session, input, context) -> (session, effects).
 
-Like her engine (flows/engine.py) it reads no clock, touches no storage and knows no channel:
+Like her engine (flows/core/engine.py) it reads no clock, touches no storage and knows no channel:
 the host loads the staff member, her desk session, the referral the input is about and the
 queue, then commits the storage effects in one transaction and carries out the chat effects.
 Every button, command and typed text goes through `access.may` before anything changes.
@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flows import relay, reports
+from flows import reports
+from flows.core.effects import AnswerButton, EditScreen, SendNotice, SendScreen
+from flows.core.greeting import neutral
+from flows.core.node import Context
+from flows.core.status import CaseOutcome, ReferralStatus
+from flows.core.types import Bubble, ButtonIn, CommandIn, Input, Screen, TextIn
 from flows.desk import access, notices, screens
 from flows.desk.effects import (
     AddNote,
@@ -40,21 +45,7 @@ from flows.desk.model import (
     parse,
     parse_day,
 )
-from flows.greeting import neutral
-from flows.node import Context
-from flows.status import CaseOutcome, ReferralStatus
-from flows.types import (
-    AnswerButton,
-    Bubble,
-    ButtonIn,
-    CommandIn,
-    EditScreen,
-    Input,
-    Screen,
-    SendNotice,
-    SendScreen,
-    TextIn,
-)
+from flows.steps import relay
 
 INVITE_PREFIX = "inv_"
 QUEUE_COMMANDS = frozenset({"antrian", "queue"})

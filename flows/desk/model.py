@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from flows.status import CaseOutcome, ReferralStatus
-from flows.types import Part, Plain, Text, t
+from flows.core.status import CaseOutcome, ReferralStatus
+from flows.core.types import Part, Plain, Text, t
 
 SERVICE_KINDS: dict[str, Text] = {
     "training": t("Training"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flows.core.node import Context
+from flows.core.types import Bubble, Button, Moment, Plain, Text, bubble, t
 from flows.desk.model import HER_UPDATES, CaseCard, button
-from flows.node import Context
-from flows.types import Bubble, Button, Moment, Plain, Text, bubble, t
 
 REPLY_LABEL = t("✉️ Reply")
 NOT_CURRENT = t("This menu is no longer current. Here is the current one.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flows.core.node import Context
+from flows.core.services import service_title
+from flows.core.types import Bubble, Button, Part, Plain, Screen, Text, bubble, t
 from flows.desk import thread
 from flows.desk.model import (
     HANDOVER_REASONS,
@@ -13,9 +16,6 @@ from flows.desk.model import (
     staff_status,
 )
 from flows.desk.notices import age_hours, region_name
-from flows.node import Context
-from flows.services import service_title
-from flows.types import Bubble, Button, Part, Plain, Screen, Text, bubble, t
 
 PER_PAGE = 8
 

@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from flows.core.types import Bubble, Moment, Part, Plain, bubble, t
 from flows.desk.model import CaseDetail, staff_status
-from flows.types import Bubble, Moment, Part, Plain, bubble, t
 
 #: What an entry's label, time and line break add to its text, rendered, at most.
 ENTRY_ROOM = 120

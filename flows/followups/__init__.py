@@ -2,33 +2,22 @@
 
 What each kind asks and what her answers do is in flows/followups/kinds.py. Follow-up messages
 arrive outside the conversation, so their buttons carry "f:<id>:<answer>"
-(or "f:pause" / "f:stop") and work whatever screen she is on. Every message the bot sends on its
-own arrives sealed (flows/sealed.py): a lock-screen preview shows one neutral sentence; once she
-opens it, its first line is a neutral greeting.
+(or "f:pause" / "f:stop") and work whatever screen she is on. Every message the bot sends on
+its own arrives sealed (flows/core/sealed.py): a lock-screen preview shows one neutral sentence;
+once she opens it, its first line is a neutral greeting.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flows import consents
+from flows.core import consents
+from flows.core.effects import AnswerFollowUp, FollowUpView, SetReminders
+from flows.core.greeting import NEUTRAL_FIRST_LINE
+from flows.core.greeting import neutral as neutral
+from flows.core.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
+from flows.core.types import Button, Part, Plain, Screen, Session, Text, bubble, t
 from flows.followups.kinds import THANKS, Answer, Subject, Then, kind_of
-from flows.greeting import NEUTRAL_FIRST_LINE
-from flows.greeting import neutral as neutral
-from flows.node import Context, Node, Step, common_action, goto, menu_button, to_emergency
-from flows.types import (
-    AnswerFollowUp,
-    Button,
-    FollowUpView,
-    Part,
-    Plain,
-    Screen,
-    Session,
-    SetReminders,
-    Text,
-    bubble,
-    t,
-)
 
 PREFIX = "f"
 STOP_WORDS = frozenset({"berhenti", "stop"})

@@ -16,11 +16,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flows import desk
-from flows.node import Context
-from flows.services import OPEN_STATUSES
-from flows.status import ReferralStatus
-from flows.timing import FollowUpPolicy, add_office_minutes, local_morning
-from flows.types import Part, Plain, Screen, Text, t
+from flows.core.node import Context
+from flows.core.services import OPEN_STATUSES
+from flows.core.status import ReferralStatus
+from flows.core.types import Part, Plain, Screen, Text, t
+from flows.followups.timing import FollowUpPolicy, add_office_minutes, local_morning
 
 
 class Audience(StrEnum):

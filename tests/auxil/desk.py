@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
+from flows.core.types import Bubble, Localized, Part, Plain, Screen, Text
 from flows.desk.engine import DeskContext, ReportData
 from flows.desk.model import CaseCard, CaseDetail
-from flows.types import Bubble, Localized, Part, Plain, Screen, Text
 from storage.caseworkers import Caseworker
 from tests.auxil.flowdriver import NOW, context
 

@@ -7,26 +7,23 @@ from datetime import UTC, datetime
 from functools import cache
 
 from flows.catalog import Catalog
-from flows.catalog_load import DEFAULT_CATALOG, load_catalog
-from flows.engine import button_data, context_after, handle
-from flows.node import Context
-from flows.regions import default_directory
-from flows.types import (
-    AnswerButton,
+from flows.catalog.load import DEFAULT_CATALOG, load_catalog
+from flows.core.effects import AnswerButton, EditScreen, Effect, SendScreen
+from flows.core.engine import button_data, context_after, handle
+from flows.core.node import Context
+from flows.core.types import (
     ButtonIn,
     CommandIn,
-    EditScreen,
-    Effect,
     Input,
     Localized,
     Part,
     Plain,
     Screen,
-    SendScreen,
     Session,
     Text,
     TextIn,
 )
+from flows.regions import default_directory
 
 NOW = datetime(2026, 11, 23, 7, 5, tzinfo=UTC)
 

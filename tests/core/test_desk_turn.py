@@ -14,10 +14,11 @@ from bot.core.channel import TELEGRAM, AfterCommit, Capabilities, NoticeChange
 from bot.core.desk import DeskTurn, desk_turn
 from bot.core.desk_store import HANDLERS
 from bot.core.services import Services, open_services
+from flows.core.effects import SendNotice, SendScreen
+from flows.core.types import ButtonIn, CommandIn, TextIn
 from flows.desk.effects import StorageEffect
 from flows.desk.model import button
 from flows.regions import REGION_CODE_SYSTEM
-from flows.types import ButtonIn, CommandIn, SendNotice, SendScreen, TextIn
 from storage.referrals import NewReferral
 from tests.auxil.harness import FakeClock, settings_in
 

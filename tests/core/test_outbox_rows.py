@@ -12,10 +12,10 @@ import pytest
 
 from bot.core import notices
 from bot.core.services import Services, open_services
-from flows import relay
-from flows.greeting import neutral
+from flows.core.greeting import neutral
+from flows.core.types import Plain, Screen
 from flows.regions import REGION_CODE_SYSTEM
-from flows.types import Plain, Screen
+from flows.steps import relay
 from storage.outbox import CONTEXT
 from storage.referrals import NewReferral
 from tests.auxil.harness import FakeClock, settings_in

@@ -13,18 +13,9 @@ from bot.core.channel import AfterCommit, Capabilities, NoticeChange
 from bot.core.commit import HANDLERS
 from bot.core.services import Services, open_services
 from bot.core.turn import HerSide, Turn
-from flows.engine import button_data
-from flows.types import (
-    STORAGE_EFFECTS,
-    ButtonIn,
-    CommandIn,
-    CreateReferral,
-    EditScreen,
-    Input,
-    Screen,
-    SendScreen,
-    TextIn,
-)
+from flows.core.effects import STORAGE_EFFECTS, CreateReferral, EditScreen, SendScreen
+from flows.core.engine import button_data
+from flows.core.types import ButtonIn, CommandIn, Input, Screen, TextIn
 from tests.auxil.flowdriver import label_of
 from tests.auxil.harness import FakeClock, settings_in
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.core.i18n import Catalogs
 from bot.simulator import SimUser
-from flows import consents
-from flows.intake.consent import CONSENT_TEXTS, consent_version
+from flows.core import consents
+from flows.steps.intake.consent import CONSENT_TEXTS, consent_version
 from tests.auxil.harness import Jembatan
 from tests.e2e.test_wipe import finish_request, in_kupang, make_request
 
@@ -125,7 +125,7 @@ def test_every_consent_text_in_use_is_kept_in_the_repository() -> None:
     for purpose, texts in consents.current().items():
         version = consents.version(purpose, texts)
         kept = consents.recorded().get(version)
-        hint = "run python -m flows.consents YYYY-MM-DD"
+        hint = "run python -m flows.core.consents YYYY-MM-DD"
         assert kept is not None, f"{purpose}: no file for {version}; {hint}"
         msgids = tuple(text.msgid for text in texts)
         assert kept.msgids == msgids

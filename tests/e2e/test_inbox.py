@@ -15,7 +15,7 @@ import httpx
 from bot.core.services import open_services
 from bot.simulator import BotApiSimulator
 from bot.telegram import app as telegram_app
-from flows.types import Session
+from flows.core.types import Session
 from tests.auxil.harness import Jembatan, free_port, settings_in
 from tests.auxil.process import bind_caseworker, eventually, run_bot
 

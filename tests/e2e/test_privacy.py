@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.simulator import SimUser
-from flows.intake import consent_version
+from flows.steps.intake import consent_version
 from tests.auxil.harness import Jembatan
 from tests.e2e.test_wipe import MENU, in_kupang, make_request
 

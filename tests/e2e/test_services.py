@@ -8,7 +8,7 @@ from asyncio.subprocess import PIPE
 from pathlib import Path
 
 from bot.simulator import SimUser
-from flows.intake import consent_version
+from flows.steps.intake import consent_version
 from tests.auxil.harness import Jembatan, settings_in
 from tests.auxil.regions import type_region
 

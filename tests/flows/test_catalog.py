@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from flows.catalog import HEALTH_SERVICES, PROGRAMME_KINDS, Catalog
-from flows.catalog_load import (
+from flows.catalog.load import (
     DEFAULT_CATALOG,
     CatalogError,
     CatalogInvalid,
     check_catalog,
     load_catalog,
 )
+from flows.core.types import Localized
 from flows.regions import RegionDirectory, default_directory
-from flows.types import Localized
 
 TODAY = date(2026, 11, 23)
 DATA = Path(__file__).with_name("data")

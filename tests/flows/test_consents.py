@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from flows import consents
+from flows.core import consents
 from flows.followups import FOLLOWUP_CONSENT_TEXTS, followup_consent_version
-from flows.intake.consent import CONSENT_TEXTS
+from flows.steps.intake.consent import CONSENT_TEXTS
 
 
 def test_a_changed_english_translation_alone_changes_the_version(

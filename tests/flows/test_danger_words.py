@@ -7,8 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from flows.engine import NODES, current_screen
-from flows.types import ReferralView, Session
+from flows.core.effects import ReferralView
+from flows.core.engine import current_screen
+from flows.core.states import NODES
+from flows.core.types import Session
 from tests.auxil.flowdriver import FlowDriver, context
 
 THANKS = "Thank you for telling me, Kak. Your safety comes first."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.core.effects import AnswerButton, SendNotice, SendScreen
+from flows.core.types import ButtonIn, CommandIn, TextIn
 from flows.desk import engine
 from flows.desk.effects import (
     AddNote,
@@ -19,7 +21,6 @@ from flows.desk.effects import (
 )
 from flows.desk.model import DeskSession, button
 from flows.desk.notices import CLAIMED_FIRST, NOT_CURRENT
-from flows.types import AnswerButton, ButtonIn, CommandIn, SendNotice, SendScreen, TextIn
 from tests.auxil.desk import CLAIMER, CODE, KEDIRI, NICKNAME, PERSONAS, desk_context, words
 
 

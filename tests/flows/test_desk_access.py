@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from flows.core.effects import EditScreen, SendScreen
+from flows.core.types import ButtonIn, CommandIn, Input, TextIn
 from flows.desk import engine
 from flows.desk.effects import (
     AddNote,
@@ -30,7 +32,6 @@ from flows.desk.effects import (
 )
 from flows.desk.engine import DeskOutcome
 from flows.desk.model import OUTCOMES, DeskSession, button
-from flows.types import ButtonIn, CommandIn, EditScreen, Input, SendScreen, TextIn
 from tests.auxil.desk import CODE, KEDIRI, NICKNAME, PERSONAS, STATES, desk_context, words
 
 WORKED = {"claimed", "contacted", "in_progress"}

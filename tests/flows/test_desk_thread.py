@@ -9,11 +9,12 @@ import pytest
 
 from bot.core.i18n import SUPPORTED_LOCALES, Catalogs
 from bot.core.text import MAX_MESSAGE_LENGTH, bubble_text
+from flows.core.effects import AnswerButton, EditScreen, SendScreen
+from flows.core.types import ButtonIn
 from flows.desk import engine, thread
 from flows.desk.effects import Audit
 from flows.desk.model import CaseDetail, DeskSession, button, parse
 from flows.desk.screens import case_screen
-from flows.types import AnswerButton, ButtonIn, EditScreen, SendScreen
 from tests.auxil.desk import CLAIMER, CODE, case, desk_context
 from tests.auxil.flowdriver import NOW, context
 

@@ -8,17 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.engine import NODES, button_data, current_screen, handle
-from flows.types import (
-    AnswerButton,
-    ButtonIn,
-    ContactIn,
-    EditScreen,
-    MediaIn,
-    ReferralView,
-    SendScreen,
-    Session,
-)
+from flows.core.effects import AnswerButton, EditScreen, ReferralView, SendScreen
+from flows.core.engine import button_data, current_screen, handle
+from flows.core.states import NODES
+from flows.core.types import ButtonIn, ContactIn, MediaIn, Session
 from tests.auxil.flowdriver import FlowDriver, context
 
 STALE = "This menu is no longer current. Here is the current one."

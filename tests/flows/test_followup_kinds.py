@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from flows.followups import kinds, message
-from flows.timing import FollowUpPolicy
+from flows.followups.timing import FollowUpPolicy
 
 MONDAY = datetime(2026, 11, 23, 7, 5, tzinfo=UTC)  # 14:05 WIB
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.types import Session
+from flows.core.types import Session
 from tests.auxil.flowdriver import FlowDriver, context
 
 COST = "💰 Cost: {cost}"

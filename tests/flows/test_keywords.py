@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.keywords import (
+from flows.steps.keywords import (
     _KEYWORDS,
     DANGER_WORDS,
     MAX_CHARS,

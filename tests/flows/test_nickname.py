@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.intake.nickname import clean_nickname
-from flows.types import CorrectReferrals
+from flows.core.effects import CorrectReferrals
+from flows.steps.intake.nickname import clean_nickname
 from tests.auxil.flowdriver import FlowDriver
 from tests.flows.test_privacy import in_kupang
 

@@ -6,21 +6,20 @@ from dataclasses import replace
 
 import pytest
 
-from flows.engine import NODES, button_data, current_screen, handle
-from flows.node import QUICK_EXIT
-from flows.types import (
+from flows.core.effects import (
     AnswerButton,
-    ButtonIn,
     CorrectReferrals,
     DeleteMessages,
     EditScreen,
     ReferralView,
     SendMyDataCopy,
     SendScreen,
-    Session,
     ShowMyData,
-    TextIn,
 )
+from flows.core.engine import button_data, current_screen, handle
+from flows.core.node import QUICK_EXIT
+from flows.core.states import NODES
+from flows.core.types import ButtonIn, Session, TextIn
 from tests.auxil.flowdriver import FlowDriver, context
 
 REMINDER = (

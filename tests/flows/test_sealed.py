@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows import sealed
-from flows.engine import handle
-from flows.types import (
-    AnswerButton,
-    ButtonIn,
-    OpenSealed,
-    Plain,
-    RevealMessage,
-    SealedView,
-    Session,
-    Text,
-)
+from flows.core import sealed
+from flows.core.effects import AnswerButton, OpenSealed, RevealMessage, SealedView
+from flows.core.engine import handle
+from flows.core.types import ButtonIn, Plain, Session, Text
 from tests.auxil.flowdriver import context
 
 CONTENT = SealedView(7, "Halo, Kak 👋\nPermintaan K7 sedang diproses.", ((("↩ Balas", "r:x"),),))

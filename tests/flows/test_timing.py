@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flows.timing import add_office_minutes, allowed_now, next_allowed, next_office_moment
+from flows.followups.timing import add_office_minutes, allowed_now, next_allowed, next_office_moment
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 

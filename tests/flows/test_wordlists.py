@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.keywords import _KEYWORDS, Intent
-from flows.wordlists import KEYWORDS_FILE, parse, word_lists
+from flows.steps.keywords import _KEYWORDS, Intent
+from flows.steps.wordlists import KEYWORDS_FILE, parse, word_lists
 
 ROOT = Path(__file__).resolve().parents[2]
 

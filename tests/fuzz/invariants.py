@@ -9,11 +9,11 @@ from lokal import parse_phone
 
 from bot.core.i18n import SUPPORTED_LOCALES
 from bot.core.services import Services
-from flows import intake
-from flows.engine import NODES
-from flows.types import Session
+from flows.core.states import NODES
+from flows.core.types import Session
+from flows.steps import intake
 
-#: Every answer a request draft may hold (flows/intake/ and the screens that begin one).
+#: Every answer a request draft may hold (flows/steps/intake/ and the screens that begin one).
 DRAFT_KEYS = frozenset(
     {
         "service",
@@ -34,7 +34,7 @@ DRAFT_KEYS = frozenset(
         "urgency",
         "home_region",
         "need",
-        "fast",  # the urgent call-back from the emergency screen (flows/intake/urgent.py)
+        "fast",  # the urgent call-back from the emergency screen (flows/steps/intake/urgent.py)
     }
 )
 #: Intake screens that ask one question: the draft must say this is the next one to ask.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from telegram import Update
 
-from flows.engine import NODES
+from flows.core.states import NODES
 from tests.fuzz.shard import ShardReport, run_shard
 
 SHARDS = 2

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from flows import going_home, health, menu, training
-from flows.intake import begin
+from flows.core.types import Screen, Session
 from flows.routing import (
     KABKOTA,
     KABKOTA_SUPERVISORS,
@@ -19,7 +18,8 @@ from flows.routing import (
     StaffCover,
     route,
 )
-from flows.types import Screen, Session
+from flows.steps import going_home, health, menu, training
+from flows.steps.intake import begin
 from storage.caseworkers import CaseworkerRepo
 from storage.crypto import FieldCipher
 from storage.db import Database

@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from flows.region_search import normalize, split_kind
 from flows.regions import default_directory
+from flows.regions.search import normalize, split_kind
 
 # GeoNames' (older, English) province names → current Kemendagri province codes.
 _PROVINCES: Final = {

@@ -1,0 +1,1 @@
+"""Her conversation steps: welcome, menu, services, intake, her referrals, privacy, danger."""
