@@ -60,7 +60,7 @@ class ChatEffects:
         self.chat_id = chat_id
         self.tr = tr
         self.query = query
-        self.answered = False
+        self.answering: asyncio.Task[None] | None = None
         self.protect = protect
         self.history = history
         self.mydata = mydata
@@ -70,19 +70,31 @@ class ChatEffects:
         self.pressed_usable = True
 
     async def run(self, effects: Sequence[Effect]) -> None:
-        """Carries out the effects in order, always answers a pressed button, records ids."""
+        """Carries out the effects in order, always answers a pressed button, records ids.
+
+        A pressed button is answered (with its toast, if any) alongside the new screen, not
+        before it: the edit leaves first, so her screen changes one round trip after her tap.
+        """
         try:
+            if self.query is not None:
+                toast = next((e.text for e in effects if isinstance(e, AnswerButton)), None)
+                self.answering = asyncio.create_task(
+                    self._answer(self.tr.render(toast) if toast else None)
+                )
             for effect in effects:
                 await self.run_one(effect)
-            await self.answer(None)
         finally:
-            await self.remember()
+            try:
+                if self.answering is not None:
+                    await self.answering
+            finally:
+                await self.remember()
 
     async def run_one(self, effect: Effect) -> None:
         """Carries out one effect."""
         match effect:
-            case AnswerButton(text=text):
-                await self.answer(self.tr.render(text) if text else None)
+            case AnswerButton():
+                pass  # answered alongside the screen (see run)
             case SendScreen(screen=screen, seq=seq):
                 await self.send(screen, seq)
             case EditScreen(screen=screen, seq=seq):
@@ -102,14 +114,12 @@ class ChatEffects:
             case _:
                 log.warning("effect %s is not supported yet", type(effect).__name__)
 
-    async def answer(self, text: str | None) -> None:
-        """Answers the pressed button once (stops the spinner on her screen)."""
-        if self.query is None or self.answered:
-            return
-        self.answered = True
+    async def _answer(self, text: str | None) -> None:
+        """Answers the pressed button (stops the spinner); a failure only loses the toast."""
+        assert self.query is not None
         try:
             await self.query.answer(text=text)
-        except BadRequest as exc:  # too old (pressed while the bot was down): go on anyway
+        except TelegramError as exc:  # too old (pressed while the bot was down), or lost
             log.info("button not answered: %s", type(exc).__name__)
 
     def _sent(self, message: Message) -> Message:
