@@ -3,10 +3,13 @@
 Telegram documents its limits for messages sent (about 30 per second overall, 1 per second per
 chat, 20 per minute per group). Every message the bot sends takes a slot of one `MessageBudget`:
 the replies of the update being handled (python-telegram-bot's AIORateLimiter enters it for each
-message) and the outbox's proactive messages (follow-ups, staff notices). Slots are spaced
-evenly a little under the rate, so no one-second window holds more than it. A reply takes the
-next slot; a proactive message waits while any reply waits, except that it gets a slot at least
-`floor` times a second, so a busy hour never starves the follow-ups.
+message) and the outbox's proactive messages (follow-ups, staff notices). The budget is
+aiolimiter's leaky bucket, draining a little under the rate, with room for a second's worth of
+replies at once, as python-telegram-bot's AIORateLimiter allows (the answers to one getUpdates
+batch go out together). A reply takes a slot as soon as
+there is room; a proactive message waits while any reply waits, except that it gets a slot at
+least `floor` times a second, so a busy hour never starves the follow-ups; proactive messages
+are spaced evenly and leave the burst's room to the replies.
 
 Editing the pressed message into the next screen is not a new message, so edits and deletions
 take no slot; a 429 on them is still waited out and retried like any other.
@@ -31,13 +34,15 @@ PROACTIVE_FLOOR = 3.0  # proactive messages a second, however many replies wait
 
 
 class MessageBudget(AsyncLimiter):
-    """Telegram's overall limit as evenly spaced slots; replies before proactive messages.
+    """Telegram's overall limit as one leaky bucket; replies before proactive messages.
 
     `acquire` (what AIORateLimiter enters) is the reply lane; `proactive` the outbox's lane.
     """
 
     def __init__(self, rate: float, floor: float = PROACTIVE_FLOOR) -> None:
-        super().__init__(1, PACING_MARGIN / rate)
+        self.interval = PACING_MARGIN / rate
+        burst = max(1, int(rate))  # replies that may go at once after a quiet second
+        super().__init__(burst, burst * self.interval)
         self.floor_interval = 1.0 / floor
         self._replies = 0
         self._no_replies = asyncio.Event()
@@ -58,14 +63,25 @@ class MessageBudget(AsyncLimiter):
     async def proactive(self) -> None:
         """Takes a slot for a proactive message: after waiting replies, or when its floor is due."""
         loop = asyncio.get_running_loop()
-        while self._replies:
-            floor_due = self._last_proactive + self.floor_interval - loop.time()
-            if floor_due <= 0:
+        while True:
+            now = loop.time()
+            floor_due = self._last_proactive + self.floor_interval - now
+            if self._replies and floor_due > 0:  # replies first, until the floor is due
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._no_replies.wait(), floor_due)
+                continue
+            # Evenly spaced, into a (nearly) empty bucket: the burst's room stays the replies'.
+            wait = max(self._last_proactive + self.interval - now, self._drained_in())
+            if wait <= 0 or floor_due <= 0:
                 break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._no_replies.wait(), floor_due)
+            await asyncio.sleep(wait)
         await super().acquire()
         self._last_proactive = loop.time()
+
+    def _drained_in(self) -> float:
+        """Seconds until the bucket holds less than one message (aiolimiter's level and rate)."""
+        self._leak()
+        return max(0.0, (self._level - (1 - 1e-9)) / self._rate_per_sec)
 
 
 class MessageRateLimiter(AIORateLimiter):
