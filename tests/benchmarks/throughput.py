@@ -18,7 +18,8 @@ the 429 retry handling is left).
 Run by `python -m tests.benchmarks` (one process pair per run, so each RSS is its own); alone:
     python -m tests.benchmarks.throughput --bot jembatan --people 200 --latency 0.25 --limiter on
 It prints one JSON object on its last line: the driver's figures (updates/s, Bot API calls per
-update) with the bot process's (own time, CPU per update, commits, RSS) under "bot_figures".
+update, what she sees: tests/benchmarks/her.py) with the bot process's (own time, CPU per
+update, commits, RSS) under "bot_figures".
 With BENCH_PROFILE=FILE in the environment the bot process runs under cProfile, writing FILE.
 """
 
@@ -40,6 +41,7 @@ from typing import Any
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.asking import send_request
 from tests.auxil.harness import TOKEN, spec_path
+from tests.benchmarks.her import HerClock, her_figures
 from tests.benchmarks.measure import peak_rss_mb
 
 RECEIVING = {"getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo"}
@@ -166,6 +168,8 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         act = short_journey if journey == "short" else whole_request
     with tempfile.TemporaryDirectory() as tmp:
         sim = _simulator(latency)
+        her = HerClock()
+        her.install(sim)
         async with sim:
             child = BotProcess(sim)
             try:
@@ -176,12 +180,15 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
                 await child.command("start")
                 cpu = time.process_time()
                 started = time.perf_counter()
+                her.recording = True
                 await asyncio.gather(*(act(person) for person in crowd))
+                her.recording = False
                 elapsed = time.perf_counter() - started
                 driver_cpu = time.process_time() - cpu
                 figures = await child.command("stop")
                 updates = child.processed - first_processed
                 calls = [c for c in sim.calls[first_call:] if c.method not in RECEIVING]
+                seen = her_figures(her.pushed, calls)
             finally:
                 await child.stop()
     per = max(updates, 1)
@@ -204,6 +211,7 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         "driver_cpu_share": driver_cpu / elapsed,
         "driver_peak_rss_mb": peak_rss_mb(),
         "bot_figures": figures,
+        **seen,
     }
 
 
