@@ -1,7 +1,10 @@
 """Carries out flow effects as Bot API calls in one private chat.
 
 In her chat (a `history` given), every message id is kept, hers and the bot's, so that she can
-wipe the chat; on a shared phone (`protect`) every message is sent with protect_content.
+wipe the chat; on a shared phone (`protect`) every message is sent with protect_content. Once
+her chat has changed (a message sent, edited or deleted), further messages of the same update
+are the rest of the reply: they take their slots of the message budget after the first messages
+of other people's updates (bot/telegram/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from bot.core.i18n import Translator
 from bot.core.mydata import MyData
 from bot.telegram.outbox import retry_seconds
+from bot.telegram.ratelimit import follow_on
 from bot.telegram.render import Markup, bubble_text, messages
 from flows.texts import wipe_incomplete
 from flows.types import (
@@ -68,6 +72,7 @@ class ChatEffects:
         self.unrecorded: list[int] = [incoming] if incoming is not None else []
         # Once messages were deleted or sent below it, the pressed message is not edited.
         self.pressed_usable = True
+        self.changed = False  # her chat changed already: more messages are the rest of it
 
     async def run(self, effects: Sequence[Effect]) -> None:
         """Carries out the effects in order, always answers a pressed button, records ids.
@@ -123,18 +128,20 @@ class ChatEffects:
             log.info("button not answered: %s", type(exc).__name__)
 
     def _sent(self, message: Message) -> Message:
+        self.changed = True
         if self.history is not None:
             self.unrecorded.append(message.message_id)
         return message
 
     async def send_text(self, text: str, markup: Markup | None = None) -> Message:
         """Sends one message (protected on a shared phone) and keeps its id."""
-        message = await self.bot.send_message(
-            self.chat_id,
-            text,
-            reply_markup=markup,
-            protect_content=True if self.protect else None,
-        )
+        with follow_on(self.changed):
+            message = await self.bot.send_message(
+                self.chat_id,
+                text,
+                reply_markup=markup,
+                protect_content=True if self.protect else None,
+            )
         return self._sent(message)
 
     async def send(self, screen: Screen, seq: int | None) -> None:
@@ -165,6 +172,7 @@ class ChatEffects:
             await self.bot.edit_message_text(
                 text, chat_id=self.chat_id, message_id=message.message_id, reply_markup=markup
             )
+            self.changed = True
         except BadRequest as exc:
             if NOT_MODIFIED not in exc.message:
                 log.info("edit failed (%s); sending the screen instead", type(exc).__name__)
@@ -189,6 +197,7 @@ class ChatEffects:
         remaining: list[int] = []
         for start in range(0, len(targets), MAX_DELETE_IDS):
             remaining += await self._delete_chunk(targets[start : start + MAX_DELETE_IDS])
+        self.changed = self.changed or len(remaining) < len(targets)
         # Ids older than 48 hours can never be deleted by the bot: those are forgotten.
         await self.history.forget(self.chat_id, None if ids is None else targets, keep=remaining)
         self.unrecorded = [
@@ -239,11 +248,12 @@ class ChatEffects:
         if self.mydata is None:
             return
         for name, content in await self.mydata.files(self.tr):
-            message = await self.bot.send_document(
-                self.chat_id,
-                InputFile(content, filename=name),
-                protect_content=True if self.protect else None,
-            )
+            with follow_on(self.changed):
+                message = await self.bot.send_document(
+                    self.chat_id,
+                    InputFile(content, filename=name),
+                    protect_content=True if self.protect else None,
+                )
             self._sent(message)
 
     async def remember(self) -> None:

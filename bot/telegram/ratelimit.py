@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -33,10 +34,47 @@ PACING_MARGIN = 1.04  # a little under the limit: network jitter never puts rate
 PROACTIVE_FLOOR = 3.0  # proactive messages a second, however many replies wait
 
 
-class MessageBudget(AsyncLimiter):
-    """Telegram's overall limit as one leaky bucket; replies before proactive messages.
+FOLLOW_ON: ContextVar[bool] = ContextVar("jembatan_follow_on", default=False)
 
-    `acquire` (what AIORateLimiter enters) is the reply lane; `proactive` the outbox's lane.
+
+@contextlib.contextmanager
+def follow_on(active: bool = True) -> Iterator[None]:
+    """Marks the messages sent inside as the rest of a reply whose first change is already out."""
+    token = FOLLOW_ON.set(active)
+    try:
+        yield
+    finally:
+        FOLLOW_ON.reset(token)
+
+
+class _Waiting:
+    """How many wait in one lane, and an event set whenever none does."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.none = asyncio.Event()
+        self.none.set()
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[None]:
+        """Counts one waiter for as long as the block runs."""
+        self.count += 1
+        self.none.clear()
+        try:
+            yield
+        finally:
+            self.count -= 1
+            if not self.count:
+                self.none.set()
+
+
+class MessageBudget(AsyncLimiter):
+    """Telegram's overall limit as one leaky bucket, in three lanes, each before the next.
+
+    `acquire` (what AIORateLimiter enters) is the reply lane: the first message that answers
+    what she just did, or, inside `follow_on()`, the rest of that reply (more bubbles after the
+    screen already changed); `proactive` is the outbox's lane. A lower lane waits while a
+    higher one waits, but takes a slot at least `floor` times a second.
     """
 
     def __init__(self, rate: float, floor: float = PROACTIVE_FLOOR) -> None:
@@ -44,35 +82,45 @@ class MessageBudget(AsyncLimiter):
         burst = max(1, int(rate))  # replies that may go at once after a quiet second
         super().__init__(burst, burst * self.interval)
         self.floor_interval = 1.0 / floor
-        self._replies = 0
-        self._no_replies = asyncio.Event()
-        self._no_replies.set()
+        self._first = _Waiting()
+        self._replies = _Waiting()  # first messages and the rest of replies
+        self._rest_turn = asyncio.Lock()  # the rest of replies enter the bucket one at a time
+        self._last_rest = float("-inf")
         self._last_proactive = float("-inf")
 
     async def acquire(self, amount: float = 1) -> None:
-        """Takes the next slot for a reply to what she just did."""
-        self._replies += 1
-        self._no_replies.clear()
-        try:
-            await super().acquire(amount)
-        finally:
-            self._replies -= 1
-            if not self._replies:
-                self._no_replies.set()
+        """Takes a slot for a reply: its first message first, the rest after (`follow_on`)."""
+        with self._replies.one():
+            if not FOLLOW_ON.get():
+                with self._first.one():
+                    await super().acquire(amount)
+                return
+            async with self._rest_turn:
+                await self._yield_to(self._first, self._last_rest)
+                await super().acquire(amount)
+                self._last_rest = asyncio.get_running_loop().time()
+
+    async def _yield_to(self, higher: _Waiting, last: float) -> None:
+        """Waits while a higher lane waits, until this lane's floor is due."""
+        loop = asyncio.get_running_loop()
+        while higher.count:
+            floor_due = last + self.floor_interval - loop.time()
+            if floor_due <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(higher.none.wait(), floor_due)
 
     async def proactive(self) -> None:
         """Takes a slot for a proactive message: after waiting replies, or when its floor is due."""
         loop = asyncio.get_running_loop()
         while True:
+            await self._yield_to(self._replies, self._last_proactive)
             now = loop.time()
-            floor_due = self._last_proactive + self.floor_interval - now
-            if self._replies and floor_due > 0:  # replies first, until the floor is due
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._no_replies.wait(), floor_due)
-                continue
+            if self._last_proactive + self.floor_interval <= now:
+                break  # the floor is due: into the bucket whatever waits
             # Evenly spaced, into a (nearly) empty bucket: the burst's room stays the replies'.
             wait = max(self._last_proactive + self.interval - now, self._drained_in())
-            if wait <= 0 or floor_due <= 0:
+            if wait <= 0:
                 break
             await asyncio.sleep(wait)
         await super().acquire()

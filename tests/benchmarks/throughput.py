@@ -151,6 +151,13 @@ class BotProcess:
             self._server.close()
 
 
+async def later(act: Callable[[SimUser], Awaitable[None]], user: SimUser, delay: float) -> None:
+    """She starts `delay` seconds into the run."""
+    if delay > 0:
+        await asyncio.sleep(delay)
+    await act(user)
+
+
 def _simulator(latency: float) -> BotApiSimulator:
     sim = BotApiSimulator(token=TOKEN, spec_path=spec_path())
     sim.expect_processed_signal = True
@@ -159,8 +166,10 @@ def _simulator(latency: float) -> BotApiSimulator:
     return sim
 
 
-async def run(bot: str, limiter: str, people: int, latency: float, journey: str) -> dict[str, Any]:
-    """One measured run: warm-up person, then PEOPLE at once; returns the figures."""
+async def run(
+    bot: str, limiter: str, people: int, latency: float, journey: str, ramp: float = 0.0
+) -> dict[str, Any]:
+    """One measured run: warm-up person, then PEOPLE at once (or over `ramp` s); the figures."""
     updates_each = SHORT_UPDATES if journey == "short" else FULL_UPDATES
     if bot == "echo":
         act = echo_chat(updates_each)
@@ -181,7 +190,9 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
                 cpu = time.process_time()
                 started = time.perf_counter()
                 her.recording = True
-                await asyncio.gather(*(act(person) for person in crowd))
+                await asyncio.gather(
+                    *(later(act, person, ramp * i / people) for i, person in enumerate(crowd))
+                )
                 her.recording = False
                 elapsed = time.perf_counter() - started
                 driver_cpu = time.process_time() - cpu
@@ -199,6 +210,7 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         "people": people,
         "latency_ms": round(latency * 1000),
         "journey": journey,
+        "ramp_s": ramp,
         "updates": updates,
         "seconds": elapsed,
         "updates_per_s": updates / elapsed,
@@ -223,8 +235,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.25, help="seconds per Bot API call")
     parser.add_argument("--journey", choices=("full", "short"), default="full")
+    parser.add_argument("--ramp", type=float, default=0.0, help="seconds over which people start")
     args = parser.parse_args()
-    result = asyncio.run(run(args.bot, args.limiter, args.people, args.latency, args.journey))
+    result = asyncio.run(
+        run(args.bot, args.limiter, args.people, args.latency, args.journey, args.ramp)
+    )
     print(json.dumps(result))
 
 
