@@ -123,8 +123,11 @@ class MessageBudget(AsyncLimiter):
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
+        planned = self._last_proactive + self.interval
         await super().acquire()
-        self._last_proactive = loop.time()
+        now = loop.time()
+        # A slot taken a little late keeps the schedule, so wake-up delays do not add up.
+        self._last_proactive = planned if now - planned < self.interval else now
 
     def _drained_in(self) -> float:
         """Seconds until the bucket holds less than one message (aiolimiter's level and rate)."""
