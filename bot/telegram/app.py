@@ -17,7 +17,7 @@ from bot.core.services import Services
 from bot.telegram.conversation import Conversation
 from bot.telegram.outbox import OutboxWorker, retry_seconds
 from bot.telegram.processor import PerUserUpdateProcessor, UpdateDone
-from bot.telegram.ratelimit import MessageRateLimiter
+from bot.telegram.ratelimit import MessageBudget, MessageRateLimiter
 from bot.telegram.receiving import Poller, Receiver
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.scrub import Scrubber
@@ -89,6 +89,8 @@ def build_application(
     start().
     """
     conversation = Conversation(services)
+    # One budget for every message: the replies of updates first, the outbox's with what is left.
+    budget = MessageBudget(overall_rate) if overall_rate > 0 else None
     requests = [
         AiohttpRequest(connection_pool_size=size)
         for size in (BOT_CONNECTIONS, POLL_CONNECTIONS, OUTBOX_CONNECTIONS)
@@ -99,7 +101,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(base_file_url)
         .context_types(ContextTypes(bot_data=Runtime))
-        .rate_limiter(MessageRateLimiter(overall_max_rate=overall_rate, max_retries=3))
+        .rate_limiter(MessageRateLimiter(budget, max_retries=3))
         .concurrent_updates(
             PerUserUpdateProcessor(MAX_CONCURRENT_UPDATES, on_update_done, services.inbox.done)
         )
@@ -116,7 +118,7 @@ def build_application(
         base_file_url=base_file_url,
         request=requests[2],
     )
-    outbox = OutboxWorker(services, sender, overall_rate)
+    outbox = OutboxWorker(services, sender, overall_rate, budget)
     conversation.use_outbox(outbox)
     runtime = app.bot_data
     runtime.outbox = outbox

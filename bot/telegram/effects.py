@@ -1,7 +1,10 @@
 """Carries out flow effects as Bot API calls in one private chat.
 
 In her chat (a `history` given), every message id is kept, hers and the bot's, so that she can
-wipe the chat; on a shared phone (`protect`) every message is sent with protect_content.
+wipe the chat; on a shared phone (`protect`) every message is sent with protect_content. Once
+her chat has changed (a message sent, edited or deleted), further messages of the same update
+are the rest of the reply: they take their slots of the message budget after the first messages
+of other people's updates (bot/telegram/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from bot.core.i18n import Translator
 from bot.core.mydata import MyData
 from bot.telegram.outbox import retry_seconds
+from bot.telegram.ratelimit import follow_on
 from bot.telegram.render import Markup, bubble_text, messages
 from flows.core.effects import (
     STORAGE_EFFECTS,
@@ -60,7 +64,7 @@ class ChatEffects:
         self.chat_id = chat_id
         self.tr = tr
         self.query = query
-        self.answered = False
+        self.answering: asyncio.Task[None] | None = None
         self.protect = protect
         self.history = history
         self.mydata = mydata
@@ -70,21 +74,34 @@ class ChatEffects:
         self.pressed_usable = True
         # Ids of the messages this update sent or edited (a staff chat records them).
         self.shown: list[int] = []
+        self.changed = False  # her chat changed already: more messages are the rest of it
 
     async def run(self, effects: Sequence[Effect]) -> None:
-        """Carries out the effects in order, always answers a pressed button, records ids."""
+        """Carries out the effects in order, always answers a pressed button, records ids.
+
+        A pressed button is answered (with its toast, if any) alongside the new screen, not
+        before it: the edit leaves first, so her screen changes one round trip after her tap.
+        """
         try:
+            if self.query is not None:
+                toast = next((e.text for e in effects if isinstance(e, AnswerButton)), None)
+                self.answering = asyncio.create_task(
+                    self._answer(self.tr.render(toast) if toast else None)
+                )
             for effect in effects:
                 await self.run_one(effect)
-            await self.answer(None)
         finally:
-            await self.remember()
+            try:
+                if self.answering is not None:
+                    await self.answering
+            finally:
+                await self.remember()
 
     async def run_one(self, effect: Effect) -> None:
         """Carries out one effect."""
         match effect:
-            case AnswerButton(text=text):
-                await self.answer(self.tr.render(text) if text else None)
+            case AnswerButton():
+                pass  # answered alongside the screen (see run)
             case SendScreen(screen=screen, seq=seq):
                 await self.send(screen, seq)
             case EditScreen(screen=screen, seq=seq):
@@ -104,30 +121,30 @@ class ChatEffects:
             case _:
                 log.warning("effect %s is not supported yet", type(effect).__name__)
 
-    async def answer(self, text: str | None) -> None:
-        """Answers the pressed button once (stops the spinner on her screen)."""
-        if self.query is None or self.answered:
-            return
-        self.answered = True
+    async def _answer(self, text: str | None) -> None:
+        """Answers the pressed button (stops the spinner); a failure only loses the toast."""
+        assert self.query is not None
         try:
             await self.query.answer(text=text)
-        except BadRequest as exc:  # too old (pressed while the bot was down): go on anyway
+        except TelegramError as exc:  # too old (pressed while the bot was down), or lost
             log.info("button not answered: %s", type(exc).__name__)
 
     def _sent(self, message: Message) -> Message:
         self.shown.append(message.message_id)
+        self.changed = True
         if self.history is not None:
             self.unrecorded.append(message.message_id)
         return message
 
     async def send_text(self, text: str, markup: Markup | None = None) -> Message:
         """Sends one message (protected on a shared phone) and keeps its id."""
-        message = await self.bot.send_message(
-            self.chat_id,
-            text,
-            reply_markup=markup,
-            protect_content=True if self.protect else None,
-        )
+        with follow_on(self.changed):
+            message = await self.bot.send_message(
+                self.chat_id,
+                text,
+                reply_markup=markup,
+                protect_content=True if self.protect else None,
+            )
         return self._sent(message)
 
     async def send(self, screen: Screen, seq: int | None) -> None:
@@ -158,6 +175,7 @@ class ChatEffects:
             await self.bot.edit_message_text(
                 text, chat_id=self.chat_id, message_id=message.message_id, reply_markup=markup
             )
+            self.changed = True
         except BadRequest as exc:
             if NOT_MODIFIED not in exc.message:
                 log.info("edit failed (%s); sending the screen instead", type(exc).__name__)
@@ -183,6 +201,7 @@ class ChatEffects:
         remaining: list[int] = []
         for start in range(0, len(targets), MAX_DELETE_IDS):
             remaining += await self._delete_chunk(targets[start : start + MAX_DELETE_IDS])
+        self.changed = self.changed or len(remaining) < len(targets)
         # Ids older than 48 hours can never be deleted by the bot: those are forgotten.
         await self.history.forget(self.chat_id, None if ids is None else targets, keep=remaining)
         self.unrecorded = [
@@ -233,11 +252,12 @@ class ChatEffects:
         if self.mydata is None:
             return
         for name, content in await self.mydata.files(self.tr):
-            message = await self.bot.send_document(
-                self.chat_id,
-                InputFile(content, filename=name),
-                protect_content=True if self.protect else None,
-            )
+            with follow_on(self.changed):
+                message = await self.bot.send_document(
+                    self.chat_id,
+                    InputFile(content, filename=name),
+                    protect_content=True if self.protect else None,
+                )
             self._sent(message)
 
     async def remember(self) -> None:

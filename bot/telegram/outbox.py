@@ -1,10 +1,12 @@
 """The outbox worker: sends queued proactive messages within Telegram's limits.
 
-Limits kept here: at most `rate` messages per second overall (spaced evenly, so no one-second
-window holds more), one message per second to a private chat, one every three seconds to a group
-(20 a minute). A 429 pauses all sending for its retry_after; 5xx and timeouts are retried with
-exponential backoff; a 403 from her is retried a few times, and after `forbidden_limit` refusals
-she is marked unreachable and her pending follow-ups are cancelled.
+Limits kept here: the overall messages per second through the bot's shared `MessageBudget`
+(bot/telegram/ratelimit.py), in its proactive lane: replies to what someone just did go first,
+follow-ups use what is left, with a floor of a few a second; one message per second to a private
+chat, one every three seconds to a group (20 a minute). A 429 pauses all sending for its
+retry_after; 5xx and timeouts are retried with exponential backoff; a 403 from her is retried a
+few times, and after `forbidden_limit` refusals she is marked unreachable and her pending
+follow-ups are cancelled.
 
 Delivery is at least once: a row is claimed ('sending') before the request and recorded after
 it. If the process dies in between, or a request times out after Telegram accepted it, the row is
@@ -27,6 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core import delivery
 from bot.core.services import Services
+from bot.telegram.ratelimit import MessageBudget
 from bot.telegram.render import inline_keyboard
 from flows.core.status import ReferralStatus
 from flows.followups.kinds import HER_KINDS, STAFF_KINDS
@@ -44,7 +47,6 @@ BATCH = 30
 MAX_IN_FLIGHT = 64
 MAX_ATTEMPTS = 8
 MAX_PAUSES = 10
-PACING_MARGIN = 1.04
 MAX_BACKOFF = 600.0
 FORBIDDEN_LIMIT = 3
 UNCLAIMED_KINDS = frozenset({"notification"}) | STAFF_KINDS
@@ -68,11 +70,18 @@ class OutboxWorker:
     done here, so a flood pause never releases a burst of held requests at once.
     """
 
-    def __init__(self, services: Services, bot: Bot, rate: float = 30.0) -> None:
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        rate: float = 30.0,
+        budget: MessageBudget | None = None,
+    ) -> None:
         self.services = services
         self.bot = bot
-        # A little under the limit, so network jitter never puts `rate` + 1 in one second.
-        self.interval = PACING_MARGIN / rate if rate > 0 else 0.0
+        if budget is None and rate > 0:
+            budget = MessageBudget(rate)  # alone (tests, tools): nobody else sends
+        self.budget = budget
         self.forbidden_limit = FORBIDDEN_LIMIT
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -80,7 +89,6 @@ class OutboxWorker:
         self._busy: set[int] = set()
         self._claiming = 0  # rows claimed ('sending') whose send has not been tracked yet
         self._last: dict[int, float] = {}
-        self._last_send = 0.0
         self._pacing = asyncio.Lock()
         self._paused_until = 0.0
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -206,10 +214,10 @@ class OutboxWorker:
             await asyncio.sleep(max(0.0, last + self._chat_interval(chat_id) - loop.time()))
 
     async def _pace(self) -> None:
-        """Waits for a 429 pause to end and for the next sending slot, one send at a time.
+        """Waits for a 429 pause to end and for a proactive slot of the budget, one at a time.
 
-        Slots are taken under a lock and measured from the previous send's real start, so a
-        send that woke late never lets the next one follow too closely.
+        Slots are taken under a lock, so at most one outbox message waits in the budget and a
+        reply that comes meanwhile takes the slot after it at the latest.
         """
         loop = asyncio.get_running_loop()
         async with self._pacing:
@@ -217,12 +225,10 @@ class OutboxWorker:
                 pause = self._paused_until - loop.time()
                 if pause > 0:
                     await asyncio.sleep(pause)
-                gap = self._last_send + self.interval - loop.time()
-                if gap > 0:
-                    await asyncio.sleep(gap)
+                if self.budget is not None:
+                    await self.budget.proactive()
                 if self._paused_until <= loop.time():
                     break
-            self._last_send = loop.time()
 
     # ------------------------------------------------------------------ one message
 

@@ -1,9 +1,10 @@
 """Receiving updates durably: long polling or a webhook, both through the inbox.
 
 Polling: a batch from getUpdates is stored before the next getUpdates call, which is what moves
-Telegram's offset on. Webhook: an update is stored before the 200 answer. Either way an update
-is queued for handling only once (its update_id is the inbox key); updates stored but not handled
-when the process stopped are queued again at the next start.
+Telegram's offset on; that call is sent before the stored batch is handed to its handlers.
+Webhook: an update is stored before the 200 answer. Either way an update is queued for handling
+only once (its update_id is the inbox key); updates stored but not handled when the process
+stopped are queued again at the next start.
 
 What arrives is checked before anything else: an update whose update_id is not a positive
 64-bit integer, or whose JSON nests deeper than any Telegram update, is refused (400 from the
@@ -33,6 +34,7 @@ POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 READ_MARGIN = 5.0  # seconds beyond the long-poll timeout before a getUpdates read gives up
 MAX_UPDATE_ID = 2**63 - 2  # stored as SQLite INTEGER; the next offset (id + 1) must fit too
 MAX_DEPTH = 64  # levels of objects and arrays; a real update has well under 20
+POLL_AHEAD = True  # the next getUpdates leaves before a stored batch is handed over
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -86,6 +88,12 @@ class Receiver:
         Items without a valid update_id (or nested too deep) are skipped; unreadable ones are
         stored quarantined and not queued.
         """
+        fresh = await self.store(payloads)
+        await self.hand_over(fresh)
+        return len(fresh)
+
+    async def store(self, payloads: list[Any]) -> list[Update]:
+        """Stores a batch and returns the updates not seen before, to hand over (take())."""
         readable: dict[int, Update] = {}
         batch: list[tuple[int, dict[str, Any]]] = []
         unreadable: list[tuple[int, Any, str]] = []
@@ -102,9 +110,12 @@ class Receiver:
             readable[update_id] = update
             batch.append((update_id, payload))
         fresh = await self.inbox.accept(batch, unreadable)
-        for update_id in fresh:
-            await self.app.update_queue.put(readable[update_id])
-        return len(fresh)
+        return [readable[update_id] for update_id in fresh]
+
+    async def hand_over(self, updates: list[Update]) -> None:
+        """Queues stored updates for their handlers."""
+        for update in updates:
+            await self.app.update_queue.put(update)
 
     async def replay(self) -> int:
         """Queues what was stored but not handled before the last stop (oldest first).
@@ -166,45 +177,72 @@ class Poller:
     async def _run(self) -> None:
         offset: int | None = None
         failures = 0
-        while not self._stopping.is_set():
-            try:
-                payloads = await self._fetch(offset)
-            except InvalidToken:
-                log.error("Telegram refused the bot token; polling stops")
-                return
-            except Conflict as exc:
-                failures = await self._back_off(failures)
-                if "webhook" in exc.message.lower():  # a webhook is still set: remove it
-                    log.warning("getUpdates refused while a webhook is set; removing it")
-                    await self._drop_webhook()
-                else:  # another process polls with the same token; its webhook is not ours
-                    log.error("another getUpdates is running with this bot token; retrying")
-                continue
-            except (TelegramError, RecursionError) as exc:  # RecursionError: JSON nested too deep
-                failures = await self._back_off(failures)
-                log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
-                continue
-            failures = 0
-            if not payloads:
-                continue
-            # Once fetched, a batch is stored and handed over even if polling is stopped
-            # meanwhile: the stop waits for it, so it is handled before the bot stops.
-            taking = asyncio.ensure_future(self.receiver.take(payloads))
-            try:
-                await asyncio.shield(taking)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception):  # not stored: fetched again at next start
-                    await taking
-                raise
-            except Exception as exc:  # not stored: not acknowledged, fetched again
-                log.error("updates not stored (%s); fetching them again", type(exc).__name__)
-                failures = await self._back_off(failures)
-                continue
-            ids = [i for i in map(update_id_of, payloads) if i is not None]
-            if ids:
-                offset = max(ids) + 1
-            else:  # nothing in the batch can move the offset on: do not ask again at once
-                failures = await self._back_off(failures)
+        ahead: asyncio.Task[list[Any]] | None = None  # the next getUpdates, already sent
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if ahead is not None:
+                        fetching, ahead = ahead, None
+                        payloads = await fetching
+                    else:
+                        payloads = await self._fetch(offset)
+                except InvalidToken:
+                    log.error("Telegram refused the bot token; polling stops")
+                    return
+                except Conflict as exc:
+                    failures = await self._back_off(failures)
+                    if "webhook" in exc.message.lower():  # a webhook is still set: remove it
+                        log.warning("getUpdates refused while a webhook is set; removing it")
+                        await self._drop_webhook()
+                    else:  # another process polls with the same token; not our webhook
+                        log.error("another getUpdates is running with this bot token; retrying")
+                    continue
+                except (TelegramError, RecursionError) as exc:  # RecursionError: nested too deep
+                    failures = await self._back_off(failures)
+                    log.warning("getUpdates failed (%s); retrying", type(exc).__name__)
+                    continue
+                failures = 0
+                if not payloads:
+                    continue
+                ids = [i for i in map(update_id_of, payloads) if i is not None]
+                # Once fetched, a batch is stored and handed over even if polling is stopped
+                # meanwhile: the stop waits for it, so it is handled before the bot stops.
+                taking = asyncio.ensure_future(self._take(payloads, max(ids) + 1 if ids else None))
+                try:
+                    ahead = await asyncio.shield(taking)
+                except asyncio.CancelledError:
+                    with contextlib.suppress(Exception):  # not stored: fetched again at start
+                        ahead = await taking
+                    raise
+                except Exception as exc:  # not stored: not acknowledged, fetched again
+                    log.error("updates not stored (%s); fetching them again", type(exc).__name__)
+                    failures = await self._back_off(failures)
+                    continue
+                if ids:
+                    offset = max(ids) + 1
+                else:  # nothing in the batch can move the offset on: do not ask again at once
+                    failures = await self._back_off(failures)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
+
+    async def _take(
+        self, payloads: list[Any], offset: int | None
+    ) -> asyncio.Task[list[Any]] | None:
+        """Stores a batch, sends the next getUpdates (acknowledging it), then hands it over.
+
+        The next poll leaves before the batch's handlers start, so the gap between two polls
+        is the storing only; returns that poll, or None when the offset did not move.
+        """
+        fresh = await self.receiver.store(payloads)
+        ahead = None
+        if POLL_AHEAD and offset is not None and not self._stopping.is_set():
+            ahead = asyncio.ensure_future(self._fetch(offset))
+            await asyncio.sleep(0)  # its request starts before the handlers do
+        await self.receiver.hand_over(fresh)
+        return ahead
 
     async def _fetch(self, offset: int | None) -> list[Any]:
         """One getUpdates call, its result as raw JSON (each update is checked by take()).

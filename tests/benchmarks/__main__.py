@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.her import her_rows, her_summary, print_her
+
 LATENCIES = (0.0, 0.05, 0.25)
 PEOPLE = (50, 200, 1000)
 HEADLINE_PEOPLE = 200
@@ -83,6 +85,8 @@ QUICK_POINTS = (
     Point("echo", "off", HEADLINE_PEOPLE, 0.0),
     Point("jembatan", "off", 50, HEADLINE_LATENCY),
     Point("jembatan", "off", 1000, HEADLINE_LATENCY, "short"),
+    Point("jembatan", "on", 50, HEADLINE_LATENCY),  # what she sees on a tap; vs echo at 50
+    Point("echo", "on", 50, HEADLINE_LATENCY),
 )
 FULL = Plan(points=_full_points(), scale_people=1_000_000, due=3_000)
 QUICK = Plan(points=QUICK_POINTS, scale_people=1_000_000, due=300)
@@ -349,11 +353,14 @@ def main() -> None:
     scaled: dict[str, Any] | None = None
     if only in (None, "throughput"):
         results = throughput(plan)
-        rows += throughput_rows(results)
+        rows += throughput_rows(results) + her_rows(results)
+        print_her(results)
     if only in (None, "scale"):
         scaled, scale_rows = scale(plan)
         rows += scale_rows
     figures = summary(results, scaled)
+    if results:
+        figures.update(her_summary(results))
     if "people_curve" in figures:
         print("\nPeople curve (250 ms, limiter off):")
         for p in figures["people_curve"]:

@@ -18,7 +18,8 @@ the 429 retry handling is left).
 Run by `python -m tests.benchmarks` (one process pair per run, so each RSS is its own); alone:
     python -m tests.benchmarks.throughput --bot jembatan --people 200 --latency 0.25 --limiter on
 It prints one JSON object on its last line: the driver's figures (updates/s, Bot API calls per
-update) with the bot process's (own time, CPU per update, commits, RSS) under "bot_figures".
+update, what she sees: tests/benchmarks/her.py) with the bot process's (own time, CPU per
+update, commits, RSS) under "bot_figures".
 With BENCH_PROFILE=FILE in the environment the bot process runs under cProfile, writing FILE.
 """
 
@@ -40,6 +41,7 @@ from typing import Any
 from bot.simulator import BotApiSimulator, SimUser
 from tests.auxil.asking import send_request
 from tests.auxil.harness import TOKEN, spec_path
+from tests.benchmarks.her import HerClock, her_figures
 from tests.benchmarks.measure import peak_rss_mb
 
 RECEIVING = {"getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo"}
@@ -149,6 +151,13 @@ class BotProcess:
             self._server.close()
 
 
+async def later(act: Callable[[SimUser], Awaitable[None]], user: SimUser, delay: float) -> None:
+    """She starts `delay` seconds into the run."""
+    if delay > 0:
+        await asyncio.sleep(delay)
+    await act(user)
+
+
 def _simulator(latency: float) -> BotApiSimulator:
     sim = BotApiSimulator(token=TOKEN, spec_path=spec_path())
     sim.expect_processed_signal = True
@@ -157,8 +166,10 @@ def _simulator(latency: float) -> BotApiSimulator:
     return sim
 
 
-async def run(bot: str, limiter: str, people: int, latency: float, journey: str) -> dict[str, Any]:
-    """One measured run: warm-up person, then PEOPLE at once; returns the figures."""
+async def run(
+    bot: str, limiter: str, people: int, latency: float, journey: str, ramp: float = 0.0
+) -> dict[str, Any]:
+    """One measured run: warm-up person, then PEOPLE at once (or over `ramp` s); the figures."""
     updates_each = SHORT_UPDATES if journey == "short" else FULL_UPDATES
     if bot == "echo":
         act = echo_chat(updates_each)
@@ -166,6 +177,8 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         act = short_journey if journey == "short" else whole_request
     with tempfile.TemporaryDirectory() as tmp:
         sim = _simulator(latency)
+        her = HerClock()
+        her.install(sim)
         async with sim:
             child = BotProcess(sim)
             try:
@@ -176,12 +189,17 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
                 await child.command("start")
                 cpu = time.process_time()
                 started = time.perf_counter()
-                await asyncio.gather(*(act(person) for person in crowd))
+                her.recording = True
+                await asyncio.gather(
+                    *(later(act, person, ramp * i / people) for i, person in enumerate(crowd))
+                )
+                her.recording = False
                 elapsed = time.perf_counter() - started
                 driver_cpu = time.process_time() - cpu
                 figures = await child.command("stop")
                 updates = child.processed - first_processed
                 calls = [c for c in sim.calls[first_call:] if c.method not in RECEIVING]
+                seen = her_figures(her.pushed, calls)
             finally:
                 await child.stop()
     per = max(updates, 1)
@@ -192,6 +210,7 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         "people": people,
         "latency_ms": round(latency * 1000),
         "journey": journey,
+        "ramp_s": ramp,
         "updates": updates,
         "seconds": elapsed,
         "updates_per_s": updates / elapsed,
@@ -204,6 +223,7 @@ async def run(bot: str, limiter: str, people: int, latency: float, journey: str)
         "driver_cpu_share": driver_cpu / elapsed,
         "driver_peak_rss_mb": peak_rss_mb(),
         "bot_figures": figures,
+        **seen,
     }
 
 
@@ -215,8 +235,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.25, help="seconds per Bot API call")
     parser.add_argument("--journey", choices=("full", "short"), default="full")
+    parser.add_argument("--ramp", type=float, default=0.0, help="seconds over which people start")
     args = parser.parse_args()
-    result = asyncio.run(run(args.bot, args.limiter, args.people, args.latency, args.journey))
+    result = asyncio.run(
+        run(args.bot, args.limiter, args.people, args.latency, args.journey, args.ramp)
+    )
     print(json.dumps(result))
 
 
