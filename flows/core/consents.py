@@ -4,7 +4,7 @@ A version is derived from the texts themselves: a short hash of their msgids and
 translations, so changing one word in any language changes it. Every version's words are kept
 in the repository (flows/data/consents/<version>.json) with the date they were recorded, and
 "Data saya" and the export show them. A test fails while the current texts have no file:
-`python -m flows.core.consents YYYY-MM-DD` writes it.
+`python -m bot.admin.consent_versions YYYY-MM-DD` writes it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +22,8 @@ from babel.messages.pofile import read_po
 
 from flows.core.types import Text
 
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
-VERSIONS_DIR = Path(__file__).resolve().parent / "data" / "consents"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+VERSIONS_DIR = Path(__file__).resolve().parents[1] / "data" / "consents"
 LOCALES = ("id", "en")
 #: The consent texts by purpose prefix (stored with each consent as its version's start).
 REFERRAL = "referral-consent"
@@ -162,31 +161,3 @@ def write(
     recorded.cache_clear()
     _version.cache_clear()
     return path
-
-
-def current() -> dict[str, tuple[Text, ...]]:
-    """The consent texts in use now, by purpose."""
-    from flows.followups import FOLLOWUP_CONSENT_TEXTS
-    from flows.steps.intake.consent import CONSENT_TEXTS
-    from flows.steps.intake.urgent import URGENT_CONSENT_TEXTS
-
-    return {
-        REFERRAL: CONSENT_TEXTS,
-        URGENT: URGENT_CONSENT_TEXTS,
-        FOLLOWUPS: FOLLOWUP_CONSENT_TEXTS,
-    }
-
-
-def main(argv: Sequence[str]) -> int:
-    """Records the current consent texts that have no version file yet, dated as given."""
-    if len(argv) != 1:
-        print("usage: python -m flows.core.consents YYYY-MM-DD   (the day the texts were changed)")
-        return 2
-    day = date.fromisoformat(argv[0])
-    for purpose, texts in current().items():
-        print(record(purpose, texts, day))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.admin import consent_versions
 from bot.core.i18n import Catalogs
 from bot.simulator import SimUser
 from flows.core import consents
@@ -122,10 +123,10 @@ async def test_changing_one_word_of_the_consent_changes_the_version_recorded(
 
 
 def test_every_consent_text_in_use_is_kept_in_the_repository() -> None:
-    for purpose, texts in consents.current().items():
+    for purpose, texts in consent_versions.current().items():
         version = consents.version(purpose, texts)
         kept = consents.recorded().get(version)
-        hint = "run python -m flows.core.consents YYYY-MM-DD"
+        hint = "run python -m bot.admin.consent_versions YYYY-MM-DD"
         assert kept is not None, f"{purpose}: no file for {version}; {hint}"
         msgids = tuple(text.msgid for text in texts)
         assert kept.msgids == msgids
